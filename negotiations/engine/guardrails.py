@@ -1,0 +1,150 @@
+"""Hard limits, checked on every outgoing move.
+
+A violating move is replaced by the nearest compliant one (offer terms clamped to the limits;
+an ACCEPT of a non-compliant offer becomes a COUNTER with the clamped terms) and each violation
+is reported, both in :class:`GuardrailResult` and on the returned move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from negotiations.engine.moves import Action, Move
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
+from negotiations.engine.terms import Terms
+
+
+@dataclass(frozen=True, slots=True)
+class GuardrailResult:
+    move: Move
+    violations: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+Clamp = Callable[[Terms], tuple[Terms | None, list[str]]]
+
+
+def brand_limit_violations(terms: Terms, prefs: BrandPreferences) -> list[str]:
+    """Why ``terms`` break the brand's hard limits (empty when they don't)."""
+    return _brand_clamp(prefs)(terms)[1]
+
+
+def supplier_limit_violations(terms: Terms, prefs: SupplierPreferences, quantity: int) -> list[str]:
+    """Why ``terms`` break the supplier's hard limits (empty when they don't)."""
+    return _supplier_clamp(prefs, quantity)(terms)[1]
+
+
+def enforce_brand_limits(
+    move: Move, prefs: BrandPreferences, standing_offer: Terms | None
+) -> GuardrailResult:
+    """Never propose or accept above ``max_price``, past ``max_lead_time_days`` or for a
+    quantity other than the quote's. ``standing_offer`` is the supplier's offer on the table."""
+    return _enforce(move, _brand_clamp(prefs), standing_offer)
+
+
+def enforce_supplier_limits(
+    move: Move, prefs: SupplierPreferences, quantity: int, standing_offer: Terms | None = None
+) -> GuardrailResult:
+    """Never below ``cost_floor``, never more than ``capacity`` (or than the ``quantity``
+    requested), never faster than ``fastest_lead_time_days``. When ``standing_offer`` (the
+    brand's offer on the table) is given, an ACCEPT must accept exactly those terms."""
+    return _enforce(move, _supplier_clamp(prefs, quantity), standing_offer)
+
+
+def _brand_clamp(prefs: BrandPreferences) -> Clamp:
+    def clamp(terms: Terms) -> tuple[Terms | None, list[str]]:
+        problems: list[str] = []
+        changes: dict[str, object] = {}
+        if terms.currency != prefs.currency:
+            problems.append(f"currency {terms.currency} is not the quote's {prefs.currency}")
+            return None, problems
+        if terms.unit_price > prefs.max_price:
+            problems.append(f"unit price {terms.unit_price} above the maximum {prefs.max_price}")
+            changes["unit_price"] = prefs.max_price
+        if terms.lead_time_days > prefs.max_lead_time_days:
+            problems.append(
+                f"lead time {terms.lead_time_days}d past the needed-by limit "
+                f"{prefs.max_lead_time_days}d"
+            )
+            changes["lead_time_days"] = prefs.max_lead_time_days
+        if terms.quantity != prefs.quantity:
+            problems.append(f"quantity {terms.quantity} is not the {prefs.quantity} required")
+            changes["quantity"] = prefs.quantity
+        return (terms.replace(**changes) if changes else terms), problems
+
+    return clamp
+
+
+def _supplier_clamp(prefs: SupplierPreferences, quantity: int) -> Clamp:
+    max_units = min(prefs.capacity, quantity)
+
+    def clamp(terms: Terms) -> tuple[Terms | None, list[str]]:
+        problems: list[str] = []
+        changes: dict[str, object] = {}
+        if terms.currency != prefs.currency:
+            problems.append(f"currency {terms.currency} is not {prefs.currency}")
+            return None, problems
+        if terms.unit_price < prefs.cost_floor:
+            problems.append(
+                f"unit price {terms.unit_price} below the cost floor {prefs.cost_floor}"
+            )
+            changes["unit_price"] = Decimal(prefs.cost_floor)
+        if terms.lead_time_days < prefs.fastest_lead_time_days:
+            problems.append(
+                f"lead time {terms.lead_time_days}d faster than the fastest possible "
+                f"{prefs.fastest_lead_time_days}d"
+            )
+            changes["lead_time_days"] = prefs.fastest_lead_time_days
+        if terms.quantity > max_units:
+            problems.append(f"quantity {terms.quantity} above what can be supplied ({max_units})")
+            if max_units < 1:
+                return None, problems
+            changes["quantity"] = max_units
+        return (terms.replace(**changes) if changes else terms), problems
+
+    return clamp
+
+
+def _enforce(move: Move, clamp: Clamp, standing_offer: Terms | None) -> GuardrailResult:
+    if move.action is Action.ACCEPT:
+        return _enforce_accept(move, clamp, standing_offer)
+    if move.terms is None:
+        if move.action in (Action.PROPOSE, Action.COUNTER):
+            return _flag(Move(Action.REJECT, strategies=move.strategies), ["offer without terms"])
+        return GuardrailResult(move)
+    fixed, problems = clamp(move.terms)
+    if not problems:
+        return GuardrailResult(move)
+    if fixed is None:
+        return _flag(Move(Action.REJECT, strategies=move.strategies), problems)
+    return _flag(replace(move, terms=fixed), problems)
+
+
+def _enforce_accept(move: Move, clamp: Clamp, standing_offer: Terms | None) -> GuardrailResult:
+    accepted = move.terms if move.terms is not None else standing_offer
+    problems: list[str] = []
+    if accepted is None:
+        return _flag(Move(Action.REJECT, strategies=move.strategies), ["nothing to accept"])
+    if standing_offer is not None and accepted != standing_offer:
+        problems.append("accepted terms differ from the offer on the table")
+    fixed, limit_problems = clamp(accepted)
+    problems += limit_problems
+    if not problems:
+        return GuardrailResult(replace(move, terms=accepted))
+    if fixed is None:
+        return _flag(Move(Action.REJECT, strategies=move.strategies), problems)
+    return _flag(Move(Action.COUNTER, fixed, move.strategies, move.rationale), problems)
+
+
+def _flag(move: Move, problems: list[str]) -> GuardrailResult:
+    violations = tuple(problems)
+    notes = tuple(f"Guardrail: {p}." for p in violations)
+    return GuardrailResult(
+        replace(move, rationale=move.rationale + notes, violations=move.violations + violations),
+        violations,
+    )

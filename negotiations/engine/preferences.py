@@ -1,0 +1,131 @@
+"""Each side's preferences: what it wants, its hard limits and its strategy profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Relative importance of each issue; use :meth:`normalised` to make them sum to 1."""
+
+    price: float
+    lead_time: float
+    payment_terms: float
+    warranty: float = 0.0
+
+    def __post_init__(self) -> None:
+        values = (self.price, self.lead_time, self.payment_terms, self.warranty)
+        if any(v < 0 for v in values) or sum(values) <= 0:
+            raise ValueError(f"weights must be >= 0 with a positive sum, got {values}")
+
+    def normalised(self) -> Weights:
+        total = self.price + self.lead_time + self.payment_terms + self.warranty
+        return Weights(
+            self.price / total,
+            self.lead_time / total,
+            self.payment_terms / total,
+            self.warranty / total,
+        )
+
+
+@dataclass(frozen=True)
+class BrandPreferences:
+    """The buying brand's side, taken from the quote.
+
+    Hard limits: ``max_price``, ``max_lead_time_days`` and the full ``quantity``. Utility is 1 at
+    ``target_price`` / ``ideal_lead_time_days`` / 90-day payment / ``target_warranty_months`` and
+    0 at the limits; ``reservation`` is the lowest utility the brand settles for (0 means any
+    terms inside the hard limits are acceptable).
+    """
+
+    quantity: int
+    target_price: Decimal
+    max_price: Decimal
+    max_lead_time_days: int
+    weights: Weights
+    currency: str = "USD"
+    ideal_lead_time_days: int | None = None
+    profile: str = "balanced"
+    reservation: float = 0.0
+    target_warranty_months: int = 12
+
+    def __post_init__(self) -> None:
+        if self.quantity < 1:
+            raise ValueError("quantity must be >= 1")
+        if not 0 < self.target_price <= self.max_price:
+            raise ValueError("need 0 < target_price <= max_price")
+        if self.max_lead_time_days < 1:
+            raise ValueError("max_lead_time_days must be >= 1")
+        if not 0 <= self.ideal_lead <= self.max_lead_time_days:
+            raise ValueError("ideal_lead_time_days must lie in 0..max_lead_time_days")
+        if self.profile not in BRAND_PROFILES:
+            raise ValueError(
+                f"unknown brand profile {self.profile!r}; one of {list(BRAND_PROFILES)}"
+            )
+        if not 0 <= self.reservation < 1:
+            raise ValueError("reservation must be in [0, 1)")
+
+    @property
+    def ideal_lead(self) -> int:
+        """Lead time at which lead-time utility is 1 (defaults to half the maximum)."""
+        if self.ideal_lead_time_days is None:
+            return self.max_lead_time_days // 2
+        return self.ideal_lead_time_days
+
+
+@dataclass(frozen=True)
+class SupplierPreferences:
+    """The supplier's side, from its profile.
+
+    Hard limits: never below ``cost_floor``, never more than ``capacity`` units, never faster
+    than ``fastest_lead_time_days``. Utility is 1 at ``list_price``, a lead time of
+    ``comfortable_lead`` or more, payment within ``preferred_payment_terms_days`` and the
+    standard warranty; 0 at the cost floor, fastest lead time, 90-day payment, max warranty.
+    ``weights`` default to the temperament's.
+    """
+
+    cost_floor: Decimal
+    list_price: Decimal
+    fastest_lead_time_days: int
+    preferred_payment_terms_days: int
+    capacity: int
+    temperament: str = "balanced"
+    currency: str = "USD"
+    weights: Weights | None = None
+    comfortable_lead_time_days: int | None = None
+    standard_warranty_months: int = 12
+    max_warranty_months: int = 24
+    reservation: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.cost_floor <= self.list_price:
+            raise ValueError("need 0 < cost_floor <= list_price")
+        if self.fastest_lead_time_days < 0 or self.capacity < 0:
+            raise ValueError("fastest_lead_time_days and capacity must be >= 0")
+        if not 0 <= self.preferred_payment_terms_days <= 90:
+            raise ValueError("preferred_payment_terms_days must be in 0..90")
+        if self.temperament not in TEMPERAMENTS:
+            raise ValueError(
+                f"unknown temperament {self.temperament!r}; one of {list(TEMPERAMENTS)}"
+            )
+        if self.comfortable_lead < self.fastest_lead_time_days:
+            raise ValueError("comfortable_lead_time_days must be >= fastest_lead_time_days")
+        if not 0 <= self.standard_warranty_months <= self.max_warranty_months:
+            raise ValueError("need 0 <= standard_warranty_months <= max_warranty_months")
+        if not 0 <= self.reservation < 1:
+            raise ValueError("reservation must be in [0, 1)")
+
+    @property
+    def comfortable_lead(self) -> int:
+        """Lead time from which lead-time utility is 1 (defaults to twice the fastest + a week)."""
+        if self.comfortable_lead_time_days is None:
+            return 2 * self.fastest_lead_time_days + 7
+        return self.comfortable_lead_time_days
+
+    @property
+    def effective_weights(self) -> Weights:
+        return (self.weights or TEMPERAMENTS[self.temperament].weights).normalised()

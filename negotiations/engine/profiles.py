@@ -1,0 +1,97 @@
+"""Named strategy profiles: brand profiles (``BRAND_PROFILES``) and supplier temperaments.
+
+A profile names a base *concession* strategy (how fast to give ground over time) and the
+*tactics* the negotiator may add round by round when the context calls for them. Strategy ids
+refer to :data:`negotiations.engine.strategies.STRATEGIES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from negotiations.engine.preferences import Weights
+
+ALL_TACTICS = (
+    "anchoring",
+    "term_trading",
+    "volume_trade",
+    "competitor_leverage",
+    "deadline_pressure",
+    "split_difference",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    description: str
+    concession: str
+    tactics: tuple[str, ...]
+    weight_values: tuple[float, float, float, float] = (0.5, 0.25, 0.2, 0.05)
+
+    @property
+    def weights(self) -> Weights:
+        from negotiations.engine.preferences import Weights
+
+        return Weights(*self.weight_values)
+
+
+def _registry(*profiles: Profile) -> dict[str, Profile]:
+    return {p.id: p for p in profiles}
+
+
+BRAND_PROFILES: dict[str, Profile] = _registry(
+    Profile("boulware", "Holds firm until late, then concedes fast.", "boulware", ALL_TACTICS),
+    Profile("balanced", "Concedes steadily over the rounds.", "linear", ALL_TACTICS),
+    Profile(
+        "conceder",
+        "Concedes early to close quickly.",
+        "conceder",
+        ("term_trading", "competitor_leverage", "split_difference"),
+    ),
+    Profile(
+        "tit_for_tat",
+        "Mirrors the supplier's concessions.",
+        "tit_for_tat",
+        ("anchoring", "term_trading", "competitor_leverage", "deadline_pressure"),
+    ),
+    Profile(
+        "naive_split",
+        "Benchmark baseline: opens at target, then always splits the difference.",
+        "split_difference",
+        (),
+    ),
+)
+
+TEMPERAMENTS: dict[str, Profile] = _registry(
+    Profile(
+        "hardball",
+        "Price-driven, concedes late.",
+        "boulware",
+        ("anchoring", "term_trading", "deadline_pressure"),
+        (0.7, 0.1, 0.15, 0.05),
+    ),
+    Profile(
+        "balanced",
+        "Steady concessions, trades terms.",
+        "linear",
+        ("anchoring", "term_trading", "volume_trade", "deadline_pressure", "split_difference"),
+        (0.5, 0.2, 0.25, 0.05),
+    ),
+    Profile(
+        "flexible",
+        "Keen to close, concedes early.",
+        "conceder",
+        ("term_trading", "volume_trade", "split_difference"),
+        (0.4, 0.3, 0.2, 0.1),
+    ),
+    Profile(
+        "relationship",
+        "Reciprocates and values good payment terms.",
+        "tit_for_tat",
+        ("term_trading", "volume_trade", "split_difference"),
+        (0.4, 0.15, 0.4, 0.05),
+    ),
+)

@@ -1,0 +1,85 @@
+"""Negotiable terms of a procurement deal."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+CENT = Decimal("0.01")
+PAYMENT_TERMS_DAYS: tuple[int, ...] = (0, 30, 45, 60, 90)
+"""Payment terms the negotiators choose from (net days)."""
+
+
+def money(value: Decimal | float | int | str) -> Decimal:
+    """Quantise a price to cents (half up); floats go through ``repr`` to avoid binary noise."""
+    dec = (
+        value
+        if isinstance(value, Decimal)
+        else Decimal(repr(value) if isinstance(value, float) else value)
+    )
+    return dec.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """One complete offer. Prices are per unit, quantised to cents."""
+
+    unit_price: Decimal
+    quantity: int
+    lead_time_days: int
+    payment_terms_days: int
+    warranty_months: int
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unit_price", money(self.unit_price))
+        if self.unit_price < 0:
+            raise ValueError(f"unit_price must be >= 0, got {self.unit_price}")
+        for name in ("quantity", "lead_time_days", "payment_terms_days", "warranty_months"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+        if self.quantity < 1:
+            raise ValueError(f"quantity must be >= 1, got {self.quantity}")
+
+    def replace(self, **changes: Any) -> Terms:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict; ``unit_price`` is a string such as ``"12.50"``."""
+        return {
+            "unit_price": str(self.unit_price),
+            "quantity": self.quantity,
+            "lead_time_days": self.lead_time_days,
+            "payment_terms_days": self.payment_terms_days,
+            "warranty_months": self.warranty_months,
+            "currency": self.currency,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Terms:
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` naming the bad field."""
+        if not isinstance(data, dict):
+            raise ValueError(f"terms must be a dict, got {type(data).__name__}")
+        try:
+            price = Decimal(str(data["unit_price"]))
+        except KeyError as exc:
+            raise ValueError("terms.unit_price is missing") from exc
+        except InvalidOperation as exc:
+            raise ValueError(f"terms.unit_price is not a number: {data['unit_price']!r}") from exc
+        if not price.is_finite():
+            raise ValueError(f"terms.unit_price is not finite: {data['unit_price']!r}")
+        ints: dict[str, int] = {}
+        for name in ("quantity", "lead_time_days", "payment_terms_days", "warranty_months"):
+            if name not in data:
+                raise ValueError(f"terms.{name} is missing")
+            value = data[name]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f"terms.{name} must be an int, got {value!r}")
+            ints[name] = value
+        currency = data.get("currency", "USD")
+        if not isinstance(currency, str) or len(currency) != 3:
+            raise ValueError(f"terms.currency must be a 3-letter code, got {currency!r}")
+        return cls(unit_price=price, currency=currency, **ints)

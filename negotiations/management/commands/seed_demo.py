@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from negotiations.demo import DEMO_PASSWORD, DEMO_USERNAME, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load demo data (organisation, staff user, suppliers, sample quotes). Safe to re-run."
+
+    def handle(self, *args, **options) -> None:
+        data = seed_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {data.organisation}, {len(data.suppliers)} suppliers, "
+                f"{len(data.quotes)} sample quotes.\n"
+                f"Log in at http://127.0.0.1:8000/login/ as "
+                f"username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'."
+            )
+        )

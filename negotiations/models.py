@@ -1,0 +1,226 @@
+"""Quotes, their three negotiations, every message, and a trace of every agent call.
+
+State transitions live in ``negotiations/services``; these classes hold data and derived reads.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from procur.accounts.models import Organisation
+from vendors.models import Supplier
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEGOTIATING = "negotiating", "Negotiating"
+    EVALUATING = "evaluating", "Evaluating"
+    AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    AWARDED = "awarded", "Awarded"
+    CLOSED = "closed", "Closed without award"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Quote(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="quotes")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="quotes"
+    )
+    product = models.CharField(max_length=200)
+    category = models.CharField(
+        max_length=100, blank=True, help_text="Product category, used to shortlist suppliers."
+    )
+    description = models.TextField(blank=True)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    unit = models.CharField(max_length=30, default="units")
+    currency = models.CharField(max_length=3, default="USD")
+    target_price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    max_price = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    needed_by = models.DateField()
+    weight_price = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    weight_lead_time = models.PositiveSmallIntegerField(
+        default=30, validators=[MaxValueValidator(100)]
+    )
+    weight_payment_terms = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(100)]
+    )
+    requirements = models.TextField(blank=True)
+    max_rounds = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(2), MaxValueValidator(40)]
+    )
+    question_budget = models.PositiveSmallIntegerField(
+        default=3, validators=[MaxValueValidator(10)]
+    )
+    questions_asked = models.PositiveSmallIntegerField(default=0)
+    clarifications = models.JSONField(
+        default=list, blank=True, help_text="Staff answers to the agents' questions."
+    )
+    status = models.CharField(
+        max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT, db_index=True
+    )
+    recommendation = models.JSONField(null=True, blank=True)
+    awarded_negotiation = models.OneToOneField(
+        "Negotiation", on_delete=models.SET_NULL, null=True, blank=True, related_name="award_of"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.unit} of {self.product}"
+
+    @property
+    def questions_left(self) -> int:
+        return max(self.question_budget - self.questions_asked, 0)
+
+
+class NegotiationStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    ACTIVE = "active", "Active"
+    WAITING_FOR_STAFF = "waiting_for_staff", "Waiting for staff"
+    PAUSED = "paused", "Paused"
+    AGREED = "agreed", "Agreed"
+    IMPASSE = "impasse", "Impasse"
+    WALKED_AWAY = "walked_away", "Walked away"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+ENDED_STATUSES = frozenset(
+    {
+        NegotiationStatus.AGREED,
+        NegotiationStatus.IMPASSE,
+        NegotiationStatus.WALKED_AWAY,
+        NegotiationStatus.CANCELLED,
+        NegotiationStatus.FAILED,
+    }
+)
+
+
+class Negotiation(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="negotiations")
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="negotiations")
+    slot = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
+    status = models.CharField(
+        max_length=20,
+        choices=NegotiationStatus.choices,
+        default=NegotiationStatus.QUEUED,
+        db_index=True,
+    )
+    round = models.PositiveSmallIntegerField(default=0)
+    brand_strategy = models.CharField(max_length=40, default="balanced")
+    seed = models.PositiveIntegerField(default=0)
+    # Agent turns completed; a turn task carries the number it plays, which makes it idempotent.
+    turns_taken = models.PositiveIntegerField(default=0)
+    # Deliveries of the current turn that started work; past the limit the negotiation fails.
+    turn_deliveries = models.PositiveSmallIntegerField(default=0)
+    # The lease that stops two copies of a turn running at once (a token per execution).
+    lease_token = models.CharField(max_length=40, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    final_terms = models.JSONField(null=True, blank=True)
+    brand_utility = models.FloatField(null=True, blank=True)
+    supplier_utility = models.FloatField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["quote_id", "slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "slot"], name="negotiation_unique_slot"),
+            models.UniqueConstraint(
+                fields=["quote", "supplier"], name="negotiation_unique_supplier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote} with {self.supplier}"
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+
+class Sender(models.TextChoices):
+    BRAND = "brand", "Brand agent"
+    SUPPLIER = "supplier", "Supplier agent"
+    STAFF = "staff", "Staff"
+    SYSTEM = "system", "System"
+
+
+class Message(models.Model):
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField()
+    round = models.PositiveSmallIntegerField(default=0)
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    # The engine's action types (propose, counter, accept, ...); staff and system messages: message.
+    action = models.CharField(max_length=20, default="message")
+    text = models.TextField()
+    terms = models.JSONField(null=True, blank=True)
+    strategies = models.JSONField(default=list, blank=True)
+    rationale = models.JSONField(default=list, blank=True)
+    question = models.TextField(blank=True)
+    verdict = models.CharField(max_length=10, blank=True)
+    # Staff guidance as the rule-based parser understood it (directives, and what it could not).
+    guidance = models.JSONField(null=True, blank=True)
+    guardrail_violations = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    # A client-chosen id that makes a staff post idempotent across retries and reconnects.
+    client_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (unique when set)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["negotiation_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["negotiation", "seq"], name="message_unique_seq"),
+            models.UniqueConstraint(
+                fields=["negotiation", "client_id"],
+                condition=models.Q(client_id__isnull=False),
+                name="message_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.sender} {self.action}"
+
+
+class AgentCall(models.Model):
+    """An audit trace of one agent decision: what went in, what came out, what it cost."""
+
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="agent_calls"
+    )
+    turn = models.PositiveIntegerField()
+    side = models.CharField(max_length=10, choices=Sender.choices)
+    voice = models.CharField(max_length=20)
+    model = models.CharField(max_length=100, blank=True)
+    engine_input = models.JSONField(default=dict)
+    prompt = models.JSONField(null=True, blank=True)
+    raw_output = models.JSONField(null=True, blank=True)
+    parsed_move = models.JSONField(null=True, blank=True)
+    fallback_reason = models.TextField(blank=True)
+    input_tokens = models.PositiveIntegerField(default=0)
+    cache_read_tokens = models.PositiveIntegerField(default=0)
+    cache_write_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=10, decimal_places=6, default=Decimal("0"))
+    latency_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["negotiation_id", "turn", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.side} turn {self.turn} ({self.voice})"

@@ -1,0 +1,3 @@
+"""Websocket routes (the live negotiation room)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,64 @@
+"""Shared fixtures: organisations and users, and a real Celery worker on the real broker.
+
+With ``REDIS_URL`` unset the suite starts its own embedded Redis on a free port, so it never
+shares a broker with a ``make run`` on the same machine.
+"""
+
+import atexit
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from procur import embedded_redis
+from procur.celery import app as celery_app
+from procur.settings import redis_settings
+from tests.factories import OrganisationFactory, UserFactory
+
+
+def _point_at_embedded_redis() -> None:
+    port = embedded_redis.free_port()
+    process = embedded_redis.start(port, settings.VAR_DIR / "test-redis")
+    atexit.register(process.terminate)
+    for name, value in redis_settings(f"redis://127.0.0.1:{port}/0").items():
+        setattr(settings, name, value)
+    celery_app.conf.update(broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL)
+
+
+if settings.EMBEDDED_REDIS:
+    _point_at_embedded_redis()
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def user(organisation):
+    return UserFactory(organisation=organisation)
+
+
+@pytest.fixture
+def other_user():
+    """A user of another organisation: nothing of `organisation` may reach them."""
+    return UserFactory()
+
+
+@pytest.fixture
+def staff_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker (thread pool, four slots) consuming the real broker."""
+    celery_app.loader.import_module("celery.contrib.testing.tasks")
+    with (
+        django_db_blocker.unblock(),
+        start_worker(
+            celery_app, pool="threads", concurrency=4, perform_ping_check=False, shutdown_timeout=30
+        ) as worker,
+    ):
+        yield worker

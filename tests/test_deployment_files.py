@@ -1,0 +1,55 @@
+"""docker-compose cannot run here, so its shape is checked against what `make run` runs."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def procfile_commands(name: str) -> dict[str, str]:
+    lines = (ROOT / name).read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_services_the_design_names():
+    assert set(compose()["services"]) >= {"db", "redis", "web", "worker", "flower"}
+
+
+def test_compose_app_services_point_at_postgres_and_redis():
+    services = compose()["services"]
+    for name in ("web", "worker", "flower"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://"), name
+        assert environment["REDIS_URL"] == "redis://redis:6379/0", name
+        assert environment["DEBUG"] == "false", name
+        assert "SECRET_KEY" in environment, name
+
+
+def test_compose_runs_what_make_run_runs():
+    services = compose()["services"]
+    procfile = procfile_commands("Procfile")
+    web = " ".join(services["web"]["command"].split())
+    assert "daphne" in procfile["web"] and "procur.asgi:application" in procfile["web"]
+    assert "daphne -b 0.0.0.0 -p 8000 procur.asgi:application" in web
+    assert "migrate" in web and "seed_demo" in web
+    worker = " ".join(services["worker"]["command"])
+    assert worker.startswith("celery -A procur worker")
+    assert "celery -A procur worker" in procfile["worker"]
+
+
+def test_embedded_procfile_adds_only_the_embedded_redis():
+    embedded = procfile_commands("Procfile.embedded")
+    assert set(embedded) == set(procfile_commands("Procfile")) | {"redis"}
+    assert embedded["redis"].endswith("-m procur.embedded_redis")
+
+
+def test_dockerfile_runs_as_non_root_with_a_healthcheck():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.count("FROM ") >= 2
+    assert "USER procur" in dockerfile
+    assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
