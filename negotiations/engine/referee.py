@@ -21,7 +21,9 @@ class Verdict(StrEnum):
 def referee_issues(offer: Terms, prefs: BrandPreferences) -> dict[str, Verdict]:
     """Per-issue grades: lower is better for price and lead time, quantity must match."""
     return {
-        "unit_price": _lower_is_better(offer.unit_price, prefs.target_price, prefs.max_price),
+        "unit_price": _lower_is_better(
+            float(offer.unit_price), float(prefs.target_price), float(prefs.max_price)
+        ),
         "lead_time_days": _lower_is_better(
             offer.lead_time_days, prefs.ideal_lead, prefs.max_lead_time_days
         ),
@@ -41,7 +43,7 @@ def referee(offer: Terms | None, prefs: BrandPreferences) -> Verdict:
     return Verdict.PASS if all(g is Verdict.PASS for g in grades) else Verdict.NEUTRAL
 
 
-def _lower_is_better(value: object, target: object, limit: object) -> Verdict:
-    if value <= target:  # type: ignore[operator]
+def _lower_is_better(value: float, target: float, limit: float) -> Verdict:
+    if value <= target:
         return Verdict.PASS
-    return Verdict.NEUTRAL if value <= limit else Verdict.FAIL  # type: ignore[operator]
+    return Verdict.NEUTRAL if value <= limit else Verdict.FAIL

@@ -1,0 +1,74 @@
+"""Procur's negotiation engine: pure Python, no Django, deterministic for a given seed.
+
+See ``README.md`` in this package for the public API and an example.
+"""
+
+from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.guardrails import (
+    GuardrailResult,
+    brand_limit_violations,
+    enforce_brand_limits,
+    enforce_supplier_limits,
+    supplier_limit_violations,
+)
+from negotiations.engine.moves import (
+    Action,
+    Directive,
+    Move,
+    NegotiationState,
+    Side,
+    Turn,
+    standing_offer,
+)
+from negotiations.engine.negotiators import (
+    PARTIAL_SHIPMENTS_QUESTION,
+    BrandNegotiator,
+    SupplierNegotiator,
+)
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences, Weights
+from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS, Profile
+from negotiations.engine.referee import Verdict, referee, referee_issues
+from negotiations.engine.simulate import Outcome, Transcript, simulate
+from negotiations.engine.strategies import STRATEGIES, Strategy
+from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms, money
+from negotiations.engine.utility import brand_utility, supplier_utility
+
+__all__ = [
+    "BRAND_PROFILES",
+    "PARTIAL_SHIPMENTS_QUESTION",
+    "PAYMENT_TERMS_DAYS",
+    "STRATEGIES",
+    "TEMPERAMENTS",
+    "Action",
+    "BrandNegotiator",
+    "BrandPreferences",
+    "Directive",
+    "GuardrailResult",
+    "Move",
+    "NegotiationState",
+    "Outcome",
+    "Profile",
+    "Side",
+    "Strategy",
+    "SupplierNegotiator",
+    "SupplierPreferences",
+    "Terms",
+    "Transcript",
+    "Turn",
+    "Verdict",
+    "Weights",
+    "brand_limit_violations",
+    "brand_utility",
+    "enforce_brand_limits",
+    "enforce_supplier_limits",
+    "money",
+    "nash_point",
+    "pareto_distance",
+    "referee",
+    "referee_issues",
+    "simulate",
+    "standing_offer",
+    "supplier_limit_violations",
+    "supplier_utility",
+    "zopa_exists",
+]

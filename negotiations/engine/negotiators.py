@@ -1,0 +1,523 @@
+"""``BrandNegotiator`` and ``SupplierNegotiator``: one move per call, no hidden state.
+
+``respond(state)`` depends only on the preferences, the seed and the state, so replaying a
+negotiation from its stored history reproduces every move. Each move is built as:
+
+1. side-specific checks (staff directive, questions, walk-away when no deal is possible);
+2. the profile's strategies refine a :class:`~negotiations.engine.strategies.Plan`;
+3. the plan becomes concrete terms; the opponent's standing offer is accepted instead if it is
+   inside our hard limits, at or above our reservation and worth at least our planned offer
+   (or it is our last move);
+4. the guardrails check the outgoing move.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from negotiations.engine.guardrails import (
+    GuardrailResult,
+    brand_limit_violations,
+    enforce_brand_limits,
+    enforce_supplier_limits,
+    supplier_limit_violations,
+)
+from negotiations.engine.moves import (
+    CLOSING_ACTIONS,
+    OFFER_ACTIONS,
+    Action,
+    Directive,
+    Move,
+    NegotiationState,
+    Side,
+)
+from negotiations.engine.opponent import OpponentModel, model_opponent
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
+from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS, Profile
+from negotiations.engine.strategies import LARGE_ORDER_UNITS, STRATEGIES, Context, Plan
+from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
+from negotiations.engine.utility import Scorer, brand_scorer, supplier_scorer
+
+PARTIAL_SHIPMENTS_QUESTION = "Are partial shipments acceptable?"
+HOPELESS_MARGIN = 0.05
+"""How far (as a fraction of our price limit) the opponent's projected deadline price must be
+beyond our limit before we call the negotiation hopeless."""
+Package = tuple[int, int, int]
+"""(lead_time_days, payment_terms_days, warranty_months)"""
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """The history digested from one side's point of view."""
+
+    own_offers: tuple[Terms, ...]
+    opponent: OpponentModel
+    opponent_standing: Terms | None
+    opponent_last: Move | None
+    closed: bool
+
+
+def _time(round_: int, max_rounds: int) -> float:
+    return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
+
+
+class _Negotiator:
+    side: Side
+    scorer: Scorer
+    profile: Profile
+    price_limit: float
+    """Our hard price limit (brand maximum, supplier cost floor)."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        rng = random.Random(seed)
+        self._jitter = 0.9 + 0.2 * rng.random()
+        self._ask_draw = rng.random()
+
+    # -- side-specific hooks ----------------------------------------------------------
+    def _violations(self, terms: Terms, quantity: int) -> list[str]:
+        raise NotImplementedError
+
+    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
+        raise NotImplementedError
+
+    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
+        """Side-specific move that pre-empts bargaining (questions, directives, walk-aways)."""
+        raise NotImplementedError
+
+    def _quantity(self, view: _View) -> int:
+        raise NotImplementedError
+
+    def _round_price(self, price: float) -> Decimal:
+        raise NotImplementedError
+
+    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
+        raise NotImplementedError
+
+    def _competing_utility(self, state: NegotiationState) -> float | None:
+        return None
+
+    def _large_order(self, quantity: int) -> bool:
+        raise NotImplementedError
+
+    @property
+    def currency(self) -> str:
+        raise NotImplementedError
+
+    # -- the move ---------------------------------------------------------------------
+    def respond(self, state: NegotiationState) -> Move:
+        """The next move for ``state``; deterministic in (preferences, seed, state)."""
+        view = self._view(state)
+        quantity = self._quantity(view)
+        if view.closed:
+            return Move(Action.MESSAGE, rationale=("The negotiation is already closed.",))
+        move = self._special_move(state, view) or self._bargain(state, view, quantity)
+        return self._guard(move, view, quantity).move
+
+    def _view(self, state: NegotiationState) -> _View:
+        own: list[Terms] = []
+        theirs: list[tuple[float, Terms]] = []
+        last: Move | None = None
+        for turn in state.history:
+            move = turn.move
+            if turn.side is self.side:
+                if move.action in OFFER_ACTIONS and move.terms is not None:
+                    own.append(move.terms)
+            else:
+                last = move
+                if move.action in OFFER_ACTIONS and move.terms is not None:
+                    theirs.append((_time(turn.round, state.max_rounds), move.terms))
+        closed = bool(state.history) and state.history[-1].move.action in CLOSING_ACTIONS
+        return _View(
+            own_offers=tuple(own),
+            opponent=model_opponent(theirs),
+            opponent_standing=theirs[-1][1] if theirs else None,
+            opponent_last=last,
+            closed=closed,
+        )
+
+    def _acceptable(self, terms: Terms | None, quantity: int) -> float | None:
+        """Our utility of ``terms`` if they are inside our limits and reservation, else None."""
+        if terms is None or self._violations(terms, quantity):
+            return None
+        utility = self.scorer.score_terms(terms)
+        return utility if utility >= self.scorer.reservation else None
+
+    def _hopeless(self, view: _View, t: float) -> bool:
+        """The ZOPA estimate: past mid-game, a conceding opponent projected to end beyond our
+        price limit by a clear margin cannot be brought to a deal."""
+        model = view.opponent
+        if t < 0.5 or model.projected_price is None or not model.moved:
+            return False
+        gap = (model.projected_price - self.price_limit) / self.price_limit
+        wrong_side = gap if self.side is Side.BRAND else -gap
+        return wrong_side > HOPELESS_MARGIN
+
+    def _bargain(self, state: NegotiationState, view: _View, quantity: int) -> Move:
+        t = _time(state.round, state.max_rounds)
+        if self._hopeless(view, t):
+            return Move(
+                Action.WALK_AWAY,
+                strategies=("zopa_estimate",),
+                rationale=(
+                    f"Their prices are heading to {view.opponent.projected_price:.2f}, beyond our "
+                    f"limit of {self.price_limit:.2f}: no deal is possible.",
+                ),
+            )
+        ctx = self._context(state, view, t, quantity)
+        plan = self._plan(ctx)
+        offer = self._offer(plan, view, quantity)
+        offer_utility = self.scorer.score_terms(offer)
+        standing = ctx.opponent_utility
+        last_move = state.round == state.max_rounds
+        if standing is not None and (standing >= offer_utility - 1e-9 or last_move):
+            return Move(
+                Action.ACCEPT,
+                view.opponent_standing,
+                plan.used,
+                (
+                    f"Their offer is worth {standing:.2f} to us, at least what we would offer next "
+                    f"({offer_utility:.2f})."
+                    if not last_move
+                    else f"Last round and their offer ({standing:.2f}) clears our reservation.",
+                ),
+            )
+        if last_move and self.side is Side.SUPPLIER:
+            return Move(
+                Action.WALK_AWAY,
+                strategies=plan.used,
+                rationale=("Last round and the offer on the table is outside our limits.",),
+            )
+        action = Action.COUNTER if view.opponent_standing is not None else Action.PROPOSE
+        summary = (
+            f"Offer {offer.unit_price} {offer.currency}/unit x {offer.quantity}, "
+            f"{offer.lead_time_days}d lead, net {offer.payment_terms_days}, "
+            f"{offer.warranty_months}m warranty (worth {offer_utility:.2f} to us)."
+        )
+        return Move(action, offer, plan.used, (*plan.notes, summary))
+
+    def _context(self, state: NegotiationState, view: _View, t: float, quantity: int) -> Context:
+        model = view.opponent
+        score = self.scorer.score_terms
+        gain = 0.0
+        if len(model.offers) >= 2:
+            gain = score(model.offers[-1]) - score(model.offers[-2])
+        projected = None
+        if model.projected_price is not None and model.last is not None:
+            last = model.last
+            projected = self.scorer.score(
+                model.projected_price,
+                last.lead_time_days,
+                last.payment_terms_days,
+                last.warranty_months,
+            )
+        return Context(
+            side=self.side,
+            t=min(1.0, t**self._jitter) if t < 1.0 else 1.0,
+            round=state.round,
+            max_rounds=state.max_rounds,
+            reservation=self.scorer.reservation,
+            base=self.profile.concession,
+            last_own=score(view.own_offers[-1]) if view.own_offers else None,
+            opponent_gain=gain,
+            opponent_utility=self._acceptable(view.opponent_standing, quantity),
+            projected_utility=projected,
+            competing_utility=self._competing_utility(state),
+            large_order=self._large_order(quantity),
+            quantity=quantity,
+        )
+
+    def _plan(self, ctx: Context) -> Plan:
+        plan = STRATEGIES[self.profile.concession].run(ctx, Plan())
+        for tactic in self.profile.tactics:
+            strategy = STRATEGIES[tactic]
+            if strategy.applies(ctx):
+                plan = strategy.run(ctx, plan)
+        return plan
+
+    def _offer(self, plan: Plan, view: _View, quantity: int) -> Terms:
+        s = self.scorer
+        if plan.split and view.own_offers and view.opponent_standing is not None:
+            split = self._split(view.own_offers[-1], view.opponent_standing, quantity)
+            if split is not None and s.score_terms(split) >= s.reservation:
+                return split
+        package = self._ideal_package()
+        if plan.trade_terms and view.opponent.offers:
+            traded = self._trade(view.opponent, plan.target)
+            if s.price_for(plan.target, s.rest(*traded)) is not None:
+                package = traded
+        price = s.price_for(plan.target, s.rest(*package))
+        assert price is not None  # the ideal package always reaches any target <= 1
+        if plan.anchor:
+            price += plan.anchor * s.price_best * (1 if s.price_best > s.price_worst else -1)
+        lead, pay, warranty = package
+        return Terms(self._round_price(price), quantity, lead, pay, warranty, self.currency)
+
+    def _ideal_package(self) -> Package:
+        s = self.scorer
+        return (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
+
+    def _trade(self, model: OpponentModel, target: float) -> Package:
+        """Per issue, the value maximising the opponent's estimated utility minus what it costs
+        us, with our loss converted into the opponent's currency through price (the exchange
+        rate of the two sides' price utilities). Linear utilities make the issues separable."""
+        s = self.scorer
+        est = self._estimate_opponent(model)
+        ours_per_unit = s.w_price / max(1e-9, abs(s.price_best - s.price_worst))
+        theirs_per_unit = est.w_price / max(1e-9, abs(est.price_best - est.price_worst))
+        rate = theirs_per_unit / max(1e-12, ours_per_unit)
+        last = model.offers[-1]
+
+        def pick(options: set[int], ours: Scorer, value_of: str) -> int:
+            def gain(x: int) -> float:
+                return getattr(est, value_of)(x) - rate * getattr(ours, value_of)(x)
+
+            return max(sorted(options), key=gain)
+
+        lo, hi = sorted((int(s.lead_best), int(s.lead_worst)))
+        leads = {lo, hi, (lo + hi) // 2, min(hi, max(lo, last.lead_time_days))}
+        wlo, whi = sorted((int(s.warranty_best), int(s.warranty_worst)))
+        warranties = {wlo, whi, min(whi, max(wlo, last.warranty_months))}
+        return (
+            pick(leads, s, "lead_part"),
+            pick(set(PAYMENT_TERMS_DAYS), s, "pay_part"),
+            pick(warranties, s, "warranty_part"),
+        )
+
+    def _split(self, own: Terms, theirs: Terms, quantity: int) -> Terms | None:
+        """Midpoint of our last offer and theirs (payment snapped to the allowed options)."""
+        if self._violations(theirs, quantity):
+            return None
+        mid_pay = (own.payment_terms_days + theirs.payment_terms_days) / 2
+        pay = min(PAYMENT_TERMS_DAYS, key=lambda d: (abs(d - mid_pay), d))
+        return Terms(
+            self._round_price((float(own.unit_price) + float(theirs.unit_price)) / 2),
+            quantity,
+            (own.lead_time_days + theirs.lead_time_days) // 2,
+            pay,
+            (own.warranty_months + theirs.warranty_months) // 2,
+            self.currency,
+        )
+
+
+class BrandNegotiator(_Negotiator):
+    """Negotiates for the buying brand (moves first in every round)."""
+
+    side = Side.BRAND
+
+    def __init__(self, prefs: BrandPreferences, seed: int) -> None:
+        super().__init__(seed)
+        self.prefs = prefs
+        self.scorer = brand_scorer(prefs)
+        self.profile = BRAND_PROFILES[prefs.profile]
+        self.price_limit = float(prefs.max_price)
+
+    @property
+    def currency(self) -> str:
+        return self.prefs.currency
+
+    def _violations(self, terms: Terms, quantity: int) -> list[str]:
+        return brand_limit_violations(terms, self.prefs)
+
+    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
+        return enforce_brand_limits(move, self.prefs, view.opponent_standing)
+
+    def _quantity(self, view: _View) -> int:
+        return self.prefs.quantity
+
+    def _round_price(self, price: float) -> Decimal:
+        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_FLOOR)
+
+    def _large_order(self, quantity: int) -> bool:
+        return quantity >= LARGE_ORDER_UNITS
+
+    def _competing_utility(self, state: NegotiationState) -> float | None:
+        values = [
+            u for o in state.competing_offers if (u := self._acceptable(o, o.quantity)) is not None
+        ]
+        return max(values, default=None)
+
+    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
+        first = model.offers[0]
+        first_price = float(first.unit_price)
+        floor = model.projected_price
+        if floor is None or floor >= first_price:
+            floor = 0.8 * first_price
+        return _prior_scorer(
+            TEMPERAMENTS_PRIOR,
+            first_price,
+            floor,
+            lead=(first.lead_time_days, 0),
+            pay=(first.payment_terms_days, PAYMENT_TERMS_DAYS[-1]),
+            warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
+        )
+
+    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
+        if state.directive is Directive.WALK_AWAY:
+            return Move(
+                Action.WALK_AWAY, strategies=("directive",), rationale=("Staff instruction.",)
+            )
+        if state.directive is Directive.ACCEPT_NOW:
+            return self._accept_now(state, view)
+        asked = _asked_questions(state)
+        if view.opponent_last is not None and view.opponent_last.question:
+            question = f"The supplier asks: {view.opponent_last.question}"
+            if question not in asked and state.questions_left > 0:
+                return _ask(question)
+        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.quantity]
+        if len(partial) >= 2:
+            units = partial[-1].quantity
+            question = (
+                f"The supplier can supply only {units} of {self.prefs.quantity} units. "
+                "Accept a partial order?"
+            )
+            if state.questions_left > 0 and question not in asked:
+                return _ask(question)
+            return Move(
+                Action.WALK_AWAY,
+                strategies=("zopa_estimate",),
+                rationale=(f"They cannot supply the {self.prefs.quantity} units we need.",),
+            )
+        return None
+
+    def _accept_now(self, state: NegotiationState, view: _View) -> Move | None:
+        standing = view.opponent_standing
+        problems = (
+            ["there is no supplier offer"]
+            if standing is None
+            else self._violations(standing, self.prefs.quantity)
+        )
+        if not problems:
+            return Move(Action.ACCEPT, standing, ("directive",), ("Staff asked to accept.",))
+        move = self._bargain(state, view, self.prefs.quantity)
+        why = f"Staff asked to accept, but {'; '.join(problems)}."
+        return Move(
+            move.action, move.terms, ("directive", *move.strategies), (why, *move.rationale)
+        )
+
+
+class SupplierNegotiator(_Negotiator):
+    """Simulated supplier; answers each brand move in the same round."""
+
+    side = Side.SUPPLIER
+
+    def __init__(self, prefs: SupplierPreferences, seed: int) -> None:
+        super().__init__(seed)
+        self.prefs = prefs
+        self.scorer = supplier_scorer(prefs)
+        self.profile = TEMPERAMENTS[prefs.temperament]
+        self.price_limit = float(prefs.cost_floor)
+
+    @property
+    def currency(self) -> str:
+        return self.prefs.currency
+
+    def _requested(self, view: _View) -> int:
+        brand_offer = view.opponent_standing
+        return brand_offer.quantity if brand_offer is not None else self.prefs.capacity
+
+    def _quantity(self, view: _View) -> int:
+        return max(1, min(self._requested(view), self.prefs.capacity))
+
+    def _violations(self, terms: Terms, quantity: int) -> list[str]:
+        return supplier_limit_violations(terms, self.prefs, quantity)
+
+    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
+        return enforce_supplier_limits(
+            move, self.prefs, self._requested(view), view.opponent_standing
+        )
+
+    def _round_price(self, price: float) -> Decimal:
+        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_CEILING)
+
+    def _large_order(self, quantity: int) -> bool:
+        return quantity >= 0.4 * self.prefs.capacity
+
+    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
+        first = model.offers[0]
+        first_price = float(first.unit_price)
+        cap = model.projected_price
+        if cap is None or cap <= first_price:
+            cap = 1.25 * first_price
+        return _prior_scorer(
+            BRAND_PRIOR,
+            first_price,
+            cap,
+            lead=(first.lead_time_days, max(model.seen("lead_time_days")) + first.lead_time_days),
+            pay=(PAYMENT_TERMS_DAYS[-1], 0),
+            warranty=(first.warranty_months, 0),
+        )
+
+    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
+        if self.prefs.capacity < 1:
+            return Move(Action.WALK_AWAY, rationale=("We have no capacity for this order.",))
+        short = self.prefs.capacity < self._requested(view)
+        wants_to_ask = short or self._ask_draw < QUESTION_RATE
+        ask_round = 2 + int(self._ask_draw * 10) % 2
+        asked = any(t.side is Side.SUPPLIER and t.move.question for t in state.history)
+        if (
+            wants_to_ask
+            and not asked
+            and state.round >= ask_round
+            and state.round < state.max_rounds - 1
+        ):
+            reason = (
+                f"We can ship {self.prefs.capacity} units now."
+                if short
+                else "Staggered deliveries would help our production plan."
+            )
+            return Move(Action.MESSAGE, question=PARTIAL_SHIPMENTS_QUESTION, rationale=(reason,))
+        return None
+
+
+QUESTION_RATE = 0.15
+"""Share of negotiations (by seed) in which a supplier with enough capacity still asks."""
+TEMPERAMENTS_PRIOR = (0.5, 0.2, 0.25, 0.05)
+BRAND_PRIOR = (0.5, 0.3, 0.2, 0.0)
+
+
+def _prior_scorer(
+    weights: tuple[float, float, float, float],
+    price_best: float,
+    price_worst: float,
+    *,
+    lead: tuple[int, int],
+    pay: tuple[int, int],
+    warranty: tuple[int, int],
+) -> Scorer:
+    total = sum(weights)
+    wp, wl, wpay, ww = (w / total for w in weights)
+    return Scorer(
+        wp,
+        wl,
+        wpay,
+        ww,
+        price_best,
+        price_worst,
+        lead[0],
+        lead[1],
+        pay[0],
+        pay[1],
+        warranty[0],
+        warranty[1],
+        0.0,
+    )
+
+
+def _asked_questions(state: NegotiationState) -> set[str]:
+    return {
+        t.move.question
+        for t in state.history
+        if t.side is Side.BRAND and t.move.action is Action.ASK_INFO and t.move.question
+    }
+
+
+def _ask(question: str) -> Move:
+    return Move(
+        Action.ASK_INFO,
+        question=question,
+        strategies=("ask_info",),
+        rationale=("Our instructions do not cover this; asking our staff.",),
+    )

@@ -1,0 +1,74 @@
+"""Whole bilateral negotiations between a :class:`BrandNegotiator` and a
+:class:`SupplierNegotiator`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from negotiations.engine.moves import Action, Move, NegotiationState, Side, Turn, standing_offer
+from negotiations.engine.negotiators import BrandNegotiator, SupplierNegotiator
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
+from negotiations.engine.referee import Verdict, referee
+from negotiations.engine.terms import Terms
+
+
+class Outcome(StrEnum):
+    AGREED = "agreed"
+    IMPASSE = "impasse"
+    """The last round ended without agreement."""
+    WALKED_AWAY = "walked_away"
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A finished negotiation. ``verdicts[i]`` grades the supplier's standing offer after
+    round ``i + 1``; ``walked_away_by`` is set when the outcome is WALKED_AWAY."""
+
+    turns: tuple[Turn, ...]
+    outcome: Outcome
+    final_terms: Terms | None
+    rounds: int
+    verdicts: tuple[Verdict, ...]
+    walked_away_by: Side | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "turns": [t.to_dict() for t in self.turns],
+            "outcome": self.outcome.value,
+            "final_terms": self.final_terms.to_dict() if self.final_terms else None,
+            "rounds": self.rounds,
+            "verdicts": [v.value for v in self.verdicts],
+            "walked_away_by": self.walked_away_by.value if self.walked_away_by else None,
+        }
+
+
+def simulate(
+    brand_prefs: BrandPreferences,
+    supplier_prefs: SupplierPreferences,
+    max_rounds: int,
+    seed: int,
+) -> Transcript:
+    """Play a negotiation to agreement, walk-away or ``max_rounds``; deterministic in ``seed``."""
+    negotiators = {
+        Side.BRAND: BrandNegotiator(brand_prefs, seed),
+        Side.SUPPLIER: SupplierNegotiator(supplier_prefs, seed + 1),
+    }
+    turns: list[Turn] = []
+    verdicts: list[Verdict] = []
+    for round_ in range(1, max_rounds + 1):
+        for side in (Side.BRAND, Side.SUPPLIER):
+            state = NegotiationState(round=round_, max_rounds=max_rounds, history=tuple(turns))
+            move: Move = negotiators[side].respond(state)
+            turns.append(Turn(side, move, round_))
+            if move.action is Action.ACCEPT:
+                verdicts.append(referee(move.terms, brand_prefs))
+                return Transcript(tuple(turns), Outcome.AGREED, move.terms, round_, tuple(verdicts))
+            if move.action is Action.WALK_AWAY:
+                verdicts.append(referee(standing_offer(tuple(turns), Side.SUPPLIER), brand_prefs))
+                return Transcript(
+                    tuple(turns), Outcome.WALKED_AWAY, None, round_, tuple(verdicts), side
+                )
+        verdicts.append(referee(standing_offer(tuple(turns), Side.SUPPLIER), brand_prefs))
+    return Transcript(tuple(turns), Outcome.IMPASSE, None, max_rounds, tuple(verdicts))

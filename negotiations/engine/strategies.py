@@ -1,0 +1,216 @@
+"""The strategy registry.
+
+A strategy is a small unit: an ``id``, a ``description``, an ``applies`` test on the round's
+:class:`Context` and a ``next_move`` function that refines the :class:`Plan` for the next offer.
+Each negotiator runs its profile's base *concession* strategy first, then every *tactic* of its
+profile that applies this round; the ids and notes of those that ran become the move's
+``strategies`` and ``rationale``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from negotiations.engine.moves import Side
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The round as one negotiator sees it; utilities are its own.
+
+    ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is how much the
+    opponent's last offer improved on its previous one; ``opponent_utility`` what its standing
+    offer is worth (None if none or outside the hard limits); ``projected_utility`` what its
+    projected deadline offer would be worth; ``competing_utility`` the best competing offer
+    (brand only).
+    """
+
+    side: Side
+    t: float
+    round: int
+    max_rounds: int
+    reservation: float
+    base: str
+    last_own: float | None
+    opponent_gain: float
+    opponent_utility: float | None
+    projected_utility: float | None
+    competing_utility: float | None
+    large_order: bool
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the next offer should be: worth ``target`` to us, priced ``anchor`` (a fraction of
+    the best price) beyond our best, with non-price terms traded for the opponent's benefit
+    (``trade_terms``) or the midpoint of both standing offers (``split``)."""
+
+    target: float = 1.0
+    anchor: float = 0.0
+    trade_terms: bool = False
+    split: bool = False
+    used: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+NextMove = Callable[[Context, Plan], Plan]
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    id: str
+    description: str
+    applies: Callable[[Context], bool]
+    next_move: NextMove
+
+    def run(self, ctx: Context, plan: Plan) -> Plan:
+        """Apply ``next_move`` and record this strategy's id on the plan."""
+        out = self.next_move(ctx, plan)
+        return replace(out, used=(*out.used, self.id))
+
+
+def _always(ctx: Context) -> bool:
+    return True
+
+
+def _aspiration(ctx: Context, exponent: float) -> float:
+    """Faratin-style time-dependent aspiration: exponent < 1 Boulware, > 1 conceder."""
+    return ctx.reservation + (1.0 - ctx.reservation) * (1.0 - ctx.t ** (1.0 / exponent))
+
+
+def _time_based(exponent: float, label: str) -> NextMove:
+    def next_move(ctx: Context, plan: Plan) -> Plan:
+        target = _aspiration(ctx, exponent)
+        return replace(plan, target=target, notes=(*plan.notes, f"{label} aim {target:.2f}."))
+
+    return next_move
+
+
+def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
+    """Mirror the opponent's last concession, but never slower than a Boulware schedule so
+    two reciprocators still meet before the deadline."""
+    if ctx.last_own is None:
+        return replace(plan, target=1.0, notes=(*plan.notes, "Opening; will mirror concessions."))
+    mirrored = ctx.last_own - max(0.0, ctx.opponent_gain)
+    target = max(ctx.reservation, min(mirrored, _aspiration(ctx, BOULWARE_EXPONENT)))
+    note = f"They conceded {ctx.opponent_gain:+.2f}; we move to {target:.2f}."
+    return replace(plan, target=target, notes=(*plan.notes, note))
+
+
+def _anchoring(ctx: Context, plan: Plan) -> Plan:
+    anchor = ANCHOR if ctx.round == 1 else ANCHOR / 2
+    note = f"Anchor {anchor:.0%} beyond our ideal price to frame the range."
+    return replace(plan, anchor=anchor, notes=(*plan.notes, note))
+
+
+def _term_trading(ctx: Context, plan: Plan) -> Plan:
+    note = "Trade lead time/payment terms against price where they matter more to them."
+    return replace(plan, trade_terms=True, notes=(*plan.notes, note))
+
+
+def _volume_trade(ctx: Context, plan: Plan) -> Plan:
+    if ctx.side is Side.BRAND:
+        target = min(1.0, plan.target + VOLUME_PREMIUM * (1.0 - ctx.t))
+        note = f"{ctx.quantity} units is a large order: ask for a volume price."
+    else:
+        target = max(ctx.reservation, plan.target - VOLUME_PREMIUM)
+        note = f"{ctx.quantity} units fills our line: offer a volume discount."
+    return replace(plan, target=target, notes=(*plan.notes, note))
+
+
+def _competitor_leverage(ctx: Context, plan: Plan) -> Plan:
+    assert ctx.competing_utility is not None
+    floor = min(1.0, ctx.competing_utility + 0.01)
+    note = f"A competing offer is worth {ctx.competing_utility:.2f} to us: we need better."
+    return replace(plan, target=max(plan.target, floor), notes=(*plan.notes, note))
+
+
+def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
+    """Final rounds: don't give more than the opponent is projected to concede anyway."""
+    assert ctx.projected_utility is not None
+    hold = ctx.projected_utility - DEADLINE_MARGIN
+    if hold <= plan.target:
+        return replace(plan, notes=(*plan.notes, "Deadline near: closing offer."))
+    note = f"Deadline near and they are heading to {ctx.projected_utility:.2f}: hold at {hold:.2f}."
+    return replace(plan, target=hold, notes=(*plan.notes, note))
+
+
+def _split_applies(ctx: Context) -> bool:
+    if ctx.opponent_utility is None or ctx.last_own is None:
+        return False
+    if ctx.base == "split_difference":
+        return True
+    return ctx.t >= SPLIT_FROM and ctx.last_own - ctx.opponent_utility <= SPLIT_GAP
+
+
+def _split_difference(ctx: Context, plan: Plan) -> Plan:
+    note = "Close: meet them halfway between the two standing offers."
+    return replace(plan, split=True, notes=(*plan.notes, note))
+
+
+BOULWARE_EXPONENT = 0.3
+CONCEDER_EXPONENT = 2.5
+ANCHOR = 0.08
+VOLUME_PREMIUM = 0.03
+LARGE_ORDER_UNITS = 1000
+DEADLINE_MARGIN = 0.08
+SPLIT_FROM = 0.6
+SPLIT_GAP = 0.15
+
+STRATEGIES: dict[str, Strategy] = {
+    s.id: s
+    for s in (
+        Strategy(
+            "boulware",
+            "Time-based; holds near the ideal until late.",
+            _always,
+            _time_based(BOULWARE_EXPONENT, "Boulware:"),
+        ),
+        Strategy("linear", "Time-based; concedes evenly.", _always, _time_based(1.0, "Linear:")),
+        Strategy(
+            "conceder",
+            "Time-based; concedes early.",
+            _always,
+            _time_based(CONCEDER_EXPONENT, "Conceder:"),
+        ),
+        Strategy("tit_for_tat", "Reciprocates the opponent's concessions.", _always, _tit_for_tat),
+        Strategy(
+            "anchoring",
+            "Opens beyond the ideal price to anchor the range.",
+            lambda ctx: ctx.round <= 2,
+            _anchoring,
+        ),
+        Strategy(
+            "term_trading",
+            "Gives lead time/payment terms that are cheap for us against price.",
+            lambda ctx: ctx.round >= 2,
+            _term_trading,
+        ),
+        Strategy(
+            "volume_trade",
+            "Ties price to the order's volume.",
+            lambda ctx: ctx.large_order and (ctx.side is Side.SUPPLIER or ctx.t < 0.5),
+            _volume_trade,
+        ),
+        Strategy(
+            "competitor_leverage",
+            "Never settles below the best standing offer of the quote's other negotiations.",
+            lambda ctx: ctx.side is Side.BRAND and ctx.competing_utility is not None,
+            _competitor_leverage,
+        ),
+        Strategy(
+            "deadline_pressure",
+            "In the last rounds, holds at the opponent's projected concession.",
+            lambda ctx: ctx.t >= 0.99 and ctx.projected_utility is not None,
+            _deadline_pressure,
+        ),
+        Strategy(
+            "split_difference",
+            "Near the end, offers the midpoint of the standing offers.",
+            _split_applies,
+            _split_difference,
+        ),
+    )
+}
