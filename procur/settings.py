@@ -168,6 +168,15 @@ if PROCUR_LLM == "anthropic" and not ANTHROPIC_API_KEY:
         "the offline scripted voice."
     )
 # Seconds added before each agent turn, to watch a negotiation unfold at a human pace.
+# The SDK's own per-request timeout and retries (backoff on 429, 529, 5xx). A turn may make two
+# calls (one corrective retry), each retried, so the timeout stays well under the turn limit.
+PROCUR_ANTHROPIC_TIMEOUT = env.float("PROCUR_ANTHROPIC_TIMEOUT", default=30.0)
+PROCUR_ANTHROPIC_MAX_RETRIES = env.int("PROCUR_ANTHROPIC_MAX_RETRIES", default=2)
+if not 0 < PROCUR_ANTHROPIC_TIMEOUT < TURN_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"PROCUR_ANTHROPIC_TIMEOUT={PROCUR_ANTHROPIC_TIMEOUT} must be positive and under "
+        f"PROCUR_TURN_TIME_LIMIT={TURN_TIME_LIMIT} seconds."
+    )
 PROCUR_TURN_DELAY = env.float("PROCUR_TURN_DELAY", default=0.0)
 
 # --- Static files, i18n --------------------------------------------------------------------------
