@@ -42,8 +42,10 @@ from negotiations.engine.utility import Scorer, brand_scorer, supplier_scorer
 
 PARTIAL_SHIPMENTS_QUESTION = "Are partial shipments acceptable?"
 HOPELESS_MARGIN = 0.05
-"""How far (as a fraction of our price limit) the opponent's projected deadline price must be
-beyond our limit before we call the negotiation hopeless."""
+"""How far (as a fraction of our price limit) even the most hopeful plausible projection of the
+opponent's deadline price must be beyond our limit before we call the negotiation hopeless."""
+HOPELESS_FROM = 0.7
+"""Share of the rounds played before a walk-away on the ZOPA estimate is considered."""
 Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
 
@@ -132,7 +134,7 @@ class _Negotiator:
         closed = bool(state.history) and state.history[-1].move.action in CLOSING_ACTIONS
         return _View(
             own_offers=tuple(own),
-            opponent=model_opponent(theirs),
+            opponent=model_opponent(theirs, self.scorer.price_equivalent),
             opponent_standing=theirs[-1][1] if theirs else None,
             opponent_last=last,
             closed=closed,
@@ -146,14 +148,16 @@ class _Negotiator:
         return utility if utility >= self.scorer.reservation else None
 
     def _hopeless(self, view: _View, t: float) -> bool:
-        """The ZOPA estimate: past mid-game, a conceding opponent projected to end beyond our
-        price limit by a clear margin cannot be brought to a deal."""
+        """The ZOPA estimate: late in the game, a conceding opponent whose every plausible
+        projected deadline price is beyond our price limit by a clear margin cannot be brought
+        to a deal. (A stubborn opponent that has not moved tells us nothing, so we stay.)"""
         model = view.opponent
-        if t < 0.5 or model.projected_price is None or not model.moved:
+        if t < HOPELESS_FROM or model.projected_range is None or not model.moved:
             return False
-        gap = (model.projected_price - self.price_limit) / self.price_limit
-        wrong_side = gap if self.side is Side.BRAND else -gap
-        return wrong_side > HOPELESS_MARGIN
+        low, high = model.projected_range
+        if self.side is Side.BRAND:
+            return (low - self.price_limit) / self.price_limit > HOPELESS_MARGIN
+        return (self.price_limit - high) / self.price_limit > HOPELESS_MARGIN
 
     def _bargain(self, state: NegotiationState, view: _View, quantity: int) -> Move:
         t = _time(state.round, state.max_rounds)
@@ -248,21 +252,33 @@ class _Negotiator:
             traded = self._trade(view.opponent, plan.target)
             if s.price_for(plan.target, s.rest(*traded)) is not None:
                 package = traded
+        package = self._meet_lead_limit(package, view.opponent_standing)
         price = s.price_for(plan.target, s.rest(*package))
-        assert price is not None  # the ideal package always reaches any target <= 1
+        if price is None:  # a lead time forced to our limit can put the target out of reach
+            price = s.price_best
         if plan.anchor:
             price += plan.anchor * s.price_best * (1 if s.price_best > s.price_worst else -1)
         lead, pay, warranty = package
         return Terms(self._round_price(price), quantity, lead, pay, warranty, self.currency)
+
+    def _meet_lead_limit(self, package: Package, theirs: Terms | None) -> Package:
+        """When their lead time is beyond our limit, ours may be beyond theirs: go to our limit
+        so the two can meet (it is the closest to them we may go)."""
+        limit, best = self.scorer.lead_worst, self.scorer.lead_best
+        if theirs is None or (theirs.lead_time_days - limit) * (limit - best) <= 0:
+            return package
+        return (int(limit), package[1], package[2])
 
     def _ideal_package(self) -> Package:
         s = self.scorer
         return (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
 
     def _trade(self, model: OpponentModel, target: float) -> Package:
-        """Per issue, the value maximising the opponent's estimated utility minus what it costs
-        us, with our loss converted into the opponent's currency through price (the exchange
-        rate of the two sides' price utilities). Linear utilities make the issues separable."""
+        """The package maximising the opponent's estimated utility at our target utility.
+
+        Whatever utility a package leaves us is paid back to the opponent as price, at the
+        exchange rate between the two sides' price utilities; with linear-additive utilities
+        the choice separates per issue: maximise ``theirs(x) + rate * ours(x)``."""
         s = self.scorer
         est = self._estimate_opponent(model)
         ours_per_unit = s.w_price / max(1e-9, abs(s.price_best - s.price_worst))
@@ -272,7 +288,7 @@ class _Negotiator:
 
         def pick(options: set[int], ours: Scorer, value_of: str) -> int:
             def gain(x: int) -> float:
-                return getattr(est, value_of)(x) - rate * getattr(ours, value_of)(x)
+                return getattr(est, value_of)(x) + rate * getattr(ours, value_of)(x)
 
             return max(sorted(options), key=gain)
 

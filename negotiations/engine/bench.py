@@ -1,0 +1,254 @@
+"""Tournament benchmark: ``python -m negotiations.engine.bench [--quick] [--scenarios N]``.
+
+Generates procurement scenarios (about half with a zone of agreement), plays every brand
+profile against every supplier temperament on each, plus the naive split-the-difference
+baseline, and prints one row per brand profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.guardrails import brand_limit_violations, supplier_limit_violations
+from negotiations.engine.moves import Action, Side, Turn
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences, Weights
+from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
+from negotiations.engine.simulate import Outcome, Transcript, simulate
+from negotiations.engine.terms import PAYMENT_TERMS_DAYS, money
+from negotiations.engine.utility import brand_utility, supplier_utility
+
+BASELINE = "naive_split"
+FULL_SCENARIOS = 300
+QUICK_SCENARIOS = 24
+
+
+@dataclass(frozen=True)
+class Scenario:
+    brand: BrandPreferences
+    """Brand preferences with the default profile; each tournament entry swaps the profile."""
+    supplier: SupplierPreferences
+    max_rounds: int
+    seed: int
+
+
+def generate_scenarios(count: int, seed: int = 7) -> list[Scenario]:
+    """``count`` scenarios; even ones are built with a zone of agreement, odd ones without
+    (price gap mostly, sometimes lead time or capacity). ZOPA is re-checked in the tally."""
+    rng = random.Random(seed)
+    return [_scenario(rng, with_zopa=i % 2 == 0, seed=seed * 100_003 + i) for i in range(count)]
+
+
+def _scenario(rng: random.Random, *, with_zopa: bool, seed: int) -> Scenario:
+    quantity = rng.choice((100, 250, 500, 1000, 2500, 5000))
+    list_price = rng.uniform(5, 200)
+    floor = list_price * rng.uniform(0.6, 0.85)
+    fastest = rng.randint(5, 30)
+    capacity = int(quantity * rng.uniform(1.2, 4))
+    max_price = floor * rng.uniform(1.05, 1.4)
+    max_lead = fastest + rng.randint(0, 40)
+    if not with_zopa:
+        kind = rng.random()
+        if kind < 0.7:
+            max_price = floor * rng.uniform(0.75, 0.97)
+        elif kind < 0.85:
+            max_lead = max(1, fastest - rng.randint(1, 4))
+        else:
+            capacity = int(quantity * rng.uniform(0.3, 0.9))
+    weights = Weights(
+        rng.uniform(0.4, 0.8), rng.uniform(0.1, 0.4), rng.uniform(0.05, 0.3), rng.uniform(0, 0.1)
+    )
+    brand = BrandPreferences(
+        quantity=quantity,
+        target_price=money(max_price * rng.uniform(0.75, 0.92)),
+        max_price=money(max_price),
+        max_lead_time_days=max_lead,
+        weights=weights,
+        ideal_lead_time_days=rng.randint(max_lead // 3, max_lead),
+        target_warranty_months=rng.choice((12, 24)),
+    )
+    supplier = SupplierPreferences(
+        cost_floor=money(floor),
+        list_price=money(list_price),
+        fastest_lead_time_days=fastest,
+        preferred_payment_terms_days=rng.choice(PAYMENT_TERMS_DAYS[:4]),
+        capacity=capacity,
+    )
+    return Scenario(brand, supplier, rng.randint(6, 14), seed)
+
+
+@dataclass
+class Row:
+    """Tallies for one brand profile (or the baseline) over every temperament."""
+
+    name: str
+    zopa_runs: int = 0
+    zopa_deals: int = 0
+    no_zopa_runs: int = 0
+    no_zopa_deals: int = 0
+    brand_utility: float = 0.0
+    supplier_utility: float = 0.0
+    pareto: list[float] = field(default_factory=list)
+    nash: list[float] = field(default_factory=list)
+    rounds: int = 0
+    runs: int = 0
+    corrections: int = 0
+    violations: int = 0
+
+    @property
+    def agreement_rate(self) -> float:
+        return self.zopa_deals / self.zopa_runs if self.zopa_runs else 1.0
+
+    @property
+    def mean_brand_utility(self) -> float:
+        """Per ZOPA scenario, a failed negotiation scoring 0 (the reservation)."""
+        return self.brand_utility / self.zopa_runs if self.zopa_runs else 0.0
+
+    @property
+    def mean_supplier_utility(self) -> float:
+        return self.supplier_utility / self.zopa_runs if self.zopa_runs else 0.0
+
+    @property
+    def mean_pareto_distance(self) -> float:
+        return sum(self.pareto) / len(self.pareto) if self.pareto else 0.0
+
+    @property
+    def mean_nash_distance(self) -> float:
+        return sum(self.nash) / len(self.nash) if self.nash else 0.0
+
+    @property
+    def mean_rounds(self) -> float:
+        return self.rounds / self.runs if self.runs else 0.0
+
+    def add(self, scenario: Scenario, brand: BrandPreferences, transcript: Transcript) -> None:
+        has_zopa = zopa_exists(brand, scenario.supplier)
+        deal = transcript.outcome is Outcome.AGREED
+        self.runs += 1
+        self.rounds += transcript.rounds
+        self.corrections += sum(1 for t in transcript.turns if t.move.violations)
+        self.violations += sum(
+            _limit_breaches(t, brand, scenario.supplier) for t in transcript.turns
+        )
+        if not has_zopa:
+            self.no_zopa_runs += 1
+            self.no_zopa_deals += deal
+            return
+        self.zopa_runs += 1
+        if deal and transcript.final_terms is not None:
+            self.zopa_deals += 1
+            point = (
+                brand_utility(transcript.final_terms, brand),
+                supplier_utility(transcript.final_terms, scenario.supplier),
+            )
+            self.brand_utility += point[0]
+            self.supplier_utility += point[1]
+            self.pareto.append(pareto_distance(point, brand, scenario.supplier))
+            nash = nash_point(brand, scenario.supplier)
+            if nash is not None:
+                self.nash.append(math.dist(point, nash))
+
+
+def _limit_breaches(turn: Turn, brand: BrandPreferences, supplier: SupplierPreferences) -> int:
+    """Independent re-check of a transcript move against its side's hard limits."""
+    terms = turn.move.terms
+    if terms is None or turn.move.action not in (Action.PROPOSE, Action.COUNTER, Action.ACCEPT):
+        return 0
+    if turn.side is Side.BRAND:
+        return int(bool(brand_limit_violations(terms, brand)))
+    return int(bool(supplier_limit_violations(terms, supplier, brand.quantity)))
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    decisions: int
+    seconds: float
+
+    @property
+    def decisions_per_second(self) -> float:
+        return self.decisions / self.seconds if self.seconds else 0.0
+
+    @property
+    def engine_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.name not in (BASELINE, "all profiles")]
+
+    @property
+    def overall(self) -> Row:
+        return next(r for r in self.rows if r.name == "all profiles")
+
+    @property
+    def baseline(self) -> Row:
+        return next(r for r in self.rows if r.name == BASELINE)
+
+
+def run_tournament(scenarios: Iterable[Scenario]) -> Report:
+    """Every brand profile (and the baseline) against every temperament on every scenario."""
+    profiles = [p for p in BRAND_PROFILES if p != BASELINE]
+    rows = {name: Row(name) for name in [*profiles, BASELINE]}
+    overall = Row("all profiles")
+    decisions, seconds = 0, 0.0
+    for scenario in scenarios:
+        for temperament in TEMPERAMENTS:
+            supplier = _with_temperament(scenario.supplier, temperament)
+            current = Scenario(scenario.brand, supplier, scenario.max_rounds, scenario.seed)
+            for name, row in rows.items():
+                brand = _with_profile(scenario.brand, name)
+                start = time.perf_counter()
+                transcript = simulate(brand, supplier, scenario.max_rounds, scenario.seed)
+                seconds += time.perf_counter() - start
+                decisions += len(transcript.turns)
+                row.add(current, brand, transcript)
+                if name != BASELINE:
+                    overall.add(current, brand, transcript)
+    return Report([*rows.values(), overall], decisions, seconds)
+
+
+def _with_profile(prefs: BrandPreferences, profile: str) -> BrandPreferences:
+    return BrandPreferences(**{**prefs.__dict__, "profile": profile})
+
+
+def _with_temperament(prefs: SupplierPreferences, temperament: str) -> SupplierPreferences:
+    return SupplierPreferences(**{**prefs.__dict__, "temperament": temperament})
+
+
+def format_report(report: Report, scenario_count: int) -> str:
+    header = (
+        "| brand profile | agreement (ZOPA) | deals w/o ZOPA | brand U | supplier U "
+        "| Pareto dist | Nash dist | rounds | guardrail corrections | limit breaches |"
+    )
+    lines = [header, "|" + "---|" * 10]
+    for r in report.rows:
+        lines.append(
+            f"| {r.name} | {r.agreement_rate:.1%} ({r.zopa_deals}/{r.zopa_runs}) "
+            f"| {r.no_zopa_deals}/{r.no_zopa_runs} | {r.mean_brand_utility:.3f} "
+            f"| {r.mean_supplier_utility:.3f} | {r.mean_pareto_distance:.3f} "
+            f"| {r.mean_nash_distance:.3f} | {r.mean_rounds:.1f} | {r.corrections} "
+            f"| {r.violations} |"
+        )
+    lines.append("")
+    lines.append(
+        f"{scenario_count} scenarios x {len(TEMPERAMENTS)} temperaments; "
+        f"{report.decisions} decisions in {report.seconds:.2f}s = "
+        f"{report.decisions_per_second:,.0f} decisions/s (one core)."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SCENARIOS} scenarios (CI)")
+    parser.add_argument("--scenarios", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    count = args.scenarios or (QUICK_SCENARIOS if args.quick else FULL_SCENARIOS)
+    report = run_tournament(generate_scenarios(count, args.seed))
+    print(format_report(report, count))
+
+
+if __name__ == "__main__":
+    main()
