@@ -29,14 +29,27 @@ class GuardrailResult:
 Clamp = Callable[[Terms], tuple[Terms | None, list[str]]]
 
 
+def clamp_to_brand_limits(terms: Terms, prefs: BrandPreferences) -> tuple[Terms | None, list[str]]:
+    """The nearest terms inside the brand's hard limits (None if there are none) and why
+    ``terms`` were outside them (empty when they weren't)."""
+    return _brand_clamp(prefs)(terms)
+
+
+def clamp_to_supplier_limits(
+    terms: Terms, prefs: SupplierPreferences, quantity: int
+) -> tuple[Terms | None, list[str]]:
+    """Like :func:`clamp_to_brand_limits` for the supplier; ``quantity`` is the requested one."""
+    return _supplier_clamp(prefs, quantity)(terms)
+
+
 def brand_limit_violations(terms: Terms, prefs: BrandPreferences) -> list[str]:
     """Why ``terms`` break the brand's hard limits (empty when they don't)."""
-    return _brand_clamp(prefs)(terms)[1]
+    return clamp_to_brand_limits(terms, prefs)[1]
 
 
 def supplier_limit_violations(terms: Terms, prefs: SupplierPreferences, quantity: int) -> list[str]:
     """Why ``terms`` break the supplier's hard limits (empty when they don't)."""
-    return _supplier_clamp(prefs, quantity)(terms)[1]
+    return clamp_to_supplier_limits(terms, prefs, quantity)[1]
 
 
 def enforce_brand_limits(

@@ -14,15 +14,15 @@ negotiation from its stored history reproduces every move. Each move is built as
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from negotiations.engine.guardrails import (
     GuardrailResult,
-    brand_limit_violations,
+    clamp_to_brand_limits,
+    clamp_to_supplier_limits,
     enforce_brand_limits,
     enforce_supplier_limits,
-    supplier_limit_violations,
 )
 from negotiations.engine.moves import (
     CLOSING_ACTIONS,
@@ -79,7 +79,8 @@ class _Negotiator:
         self._ask_draw = rng.random()
 
     # -- side-specific hooks ----------------------------------------------------------
-    def _violations(self, terms: Terms, quantity: int) -> list[str]:
+    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
+        """The nearest terms inside our hard limits, and why ``terms`` were outside them."""
         raise NotImplementedError
 
     def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
@@ -107,6 +108,9 @@ class _Negotiator:
     @property
     def currency(self) -> str:
         raise NotImplementedError
+
+    def _violations(self, terms: Terms, quantity: int) -> list[str]:
+        return self._clamp(terms, quantity)[1]
 
     # -- the move ---------------------------------------------------------------------
     def respond(self, state: NegotiationState) -> Move:
@@ -227,11 +231,18 @@ class _Negotiator:
             last_own=score(view.own_offers[-1]) if view.own_offers else None,
             opponent_gain=gain,
             opponent_utility=self._acceptable(view.opponent_standing, quantity),
+            floor=self._floor(view.opponent_standing, quantity),
             projected_utility=projected,
             competing_utility=self._competing_utility(state),
             large_order=self._large_order(quantity),
             quantity=quantity,
         )
+
+    def _floor(self, theirs: Terms | None, quantity: int) -> float:
+        nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
+        if nearest is None:
+            return self.scorer.reservation
+        return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
     def _plan(self, ctx: Context) -> Plan:
         plan = STRATEGIES[self.profile.concession].run(ctx, Plan())
@@ -239,14 +250,22 @@ class _Negotiator:
             strategy = STRATEGIES[tactic]
             if strategy.applies(ctx):
                 plan = strategy.run(ctx, plan)
+        if plan.target < ctx.floor:
+            note = f"Their offer, brought inside our limits, is worth {ctx.floor:.2f}: no lower."
+            plan = replace(plan, target=ctx.floor, notes=(*plan.notes, note))
         return plan
 
     def _offer(self, plan: Plan, view: _View, quantity: int) -> Terms:
         s = self.scorer
         if plan.split and view.own_offers and view.opponent_standing is not None:
             split = self._split(view.own_offers[-1], view.opponent_standing, quantity)
-            if split is not None and s.score_terms(split) >= s.reservation:
+            if split is not None and s.score_terms(split) >= max(s.reservation, plan.target):
                 return split
+        nearest = (
+            self._clamp(view.opponent_standing, quantity)[0] if view.opponent_standing else None
+        )
+        if nearest is not None and plan.target <= s.score_terms(nearest) + 1e-9:
+            return nearest  # conceding that far: offer their own terms, brought inside our limits
         package = self._ideal_package()
         if plan.trade_terms and view.opponent.offers:
             traded = self._trade(view.opponent, plan.target)
@@ -303,8 +322,10 @@ class _Negotiator:
         )
 
     def _split(self, own: Terms, theirs: Terms, quantity: int) -> Terms | None:
-        """Midpoint of our last offer and theirs (payment snapped to the allowed options)."""
-        if self._violations(theirs, quantity):
+        """Midpoint of our last offer and the nearest version of theirs inside our limits
+        (payment snapped to the allowed options); None if theirs cannot be brought inside."""
+        theirs = self._clamp(theirs, quantity)[0]  # type: ignore[assignment]
+        if theirs is None:
             return None
         mid_pay = (own.payment_terms_days + theirs.payment_terms_days) / 2
         pay = min(PAYMENT_TERMS_DAYS, key=lambda d: (abs(d - mid_pay), d))
@@ -334,8 +355,8 @@ class BrandNegotiator(_Negotiator):
     def currency(self) -> str:
         return self.prefs.currency
 
-    def _violations(self, terms: Terms, quantity: int) -> list[str]:
-        return brand_limit_violations(terms, self.prefs)
+    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
+        return clamp_to_brand_limits(terms, self.prefs)
 
     def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
         return enforce_brand_limits(move, self.prefs, view.opponent_standing)
@@ -437,8 +458,8 @@ class SupplierNegotiator(_Negotiator):
     def _quantity(self, view: _View) -> int:
         return max(1, min(self._requested(view), self.prefs.capacity))
 
-    def _violations(self, terms: Terms, quantity: int) -> list[str]:
-        return supplier_limit_violations(terms, self.prefs, quantity)
+    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
+        return clamp_to_supplier_limits(terms, self.prefs, quantity)
 
     def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
         return enforce_supplier_limits(

@@ -21,7 +21,9 @@ class Context:
 
     ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is how much the
     opponent's last offer improved on its previous one; ``opponent_utility`` what its standing
-    offer is worth (None if none or outside the hard limits); ``projected_utility`` what its
+    offer is worth (None if none or outside the hard limits); ``floor`` what the nearest
+    version of that offer inside our limits is worth (never concede below it: we could propose
+    it instead) or the reservation if higher; ``projected_utility`` what its
     projected deadline offer would be worth; ``competing_utility`` the best competing offer
     (brand only).
     """
@@ -35,6 +37,7 @@ class Context:
     last_own: float | None
     opponent_gain: float
     opponent_utility: float | None
+    floor: float
     projected_utility: float | None
     competing_utility: float | None
     large_order: bool
@@ -128,7 +131,9 @@ def _competitor_leverage(ctx: Context, plan: Plan) -> Plan:
 
 
 def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
-    """Final rounds: don't give more than the opponent is projected to concede anyway."""
+    """One round before the deadline, hold at what the opponent is projected to concede by the
+    deadline anyway. Safe: on the last move the floor (their offer inside our limits) still
+    applies, so a ZOPA deal is never lost to the bluff."""
     assert ctx.projected_utility is not None
     hold = ctx.projected_utility - DEADLINE_MARGIN
     if hold <= plan.target:
@@ -146,12 +151,15 @@ def _split_applies(ctx: Context) -> bool:
 
 
 def _split_difference(ctx: Context, plan: Plan) -> Plan:
+    """Offer the midpoint of the standing offers. As a tactic the midpoint is only used when
+    it is worth at least the planned target; as the base strategy it is used unconditionally."""
+    target = ctx.reservation if ctx.base == "split_difference" else plan.target
     note = "Close: meet them halfway between the two standing offers."
-    return replace(plan, split=True, notes=(*plan.notes, note))
+    return replace(plan, target=target, split=True, notes=(*plan.notes, note))
 
 
 BOULWARE_EXPONENT = 0.3
-CONCEDER_EXPONENT = 2.5
+CONCEDER_EXPONENT = 2.0
 ANCHOR = 0.08
 VOLUME_PREMIUM = 0.03
 LARGE_ORDER_UNITS = 1000
@@ -203,7 +211,7 @@ STRATEGIES: dict[str, Strategy] = {
         Strategy(
             "deadline_pressure",
             "In the last rounds, holds at the opponent's projected concession.",
-            lambda ctx: ctx.t >= 0.99 and ctx.projected_utility is not None,
+            lambda ctx: ctx.round == ctx.max_rounds - 1 and ctx.projected_utility is not None,
             _deadline_pressure,
         ),
         Strategy(
