@@ -1,13 +1,227 @@
-"""Live push of stored rows to the negotiation room (the UI issue renders and sends these)."""
+"""Live push of stored rows to the negotiation room, and the room's read model.
+
+The page and the push render the same partials (``templates/negotiations/room_<fragment>.html``),
+so they cannot drift. Pushes go to group ``quote-<id>`` after the database commit; they are
+at-most-once, so the consumer fills any gap from the database (the truth) by message ``seq``.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from negotiations import charts, selectors
+from negotiations.models import (
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    QuoteStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+OUTCOME_STATUSES = frozenset(
+    {QuoteStatus.AWAITING_APPROVAL, QuoteStatus.AWARDED, QuoteStatus.CLOSED}
+)
+
+
+def group_name(quote_id: int) -> str:
+    return f"quote-{quote_id}"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One negotiation as the room shows it: the row (with LLM totals) and its open question."""
+
+    negotiation: Negotiation
+    question: Message | None
+    messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class Room:
+    quote: Quote
+    columns: list[Column]
+    chart: SafeString
+    llm_tokens: int
+    llm_cost: Decimal
+
+    @property
+    def negotiations(self) -> list[Negotiation]:
+        return [c.negotiation for c in self.columns]
+
+
+def _open_question(negotiation: Negotiation) -> Message | None:
+    if negotiation.status != NegotiationStatus.WAITING_FOR_STAFF:
+        return None
+    return negotiation.messages.exclude(question="").order_by("-seq").first()
+
+
+def _chart(quote: Quote, negotiations: list[Negotiation]) -> SafeString:
+    series = charts.series_from_offers(negotiations, selectors.offers_for_quotes([quote.pk]))
+    return charts.price_chart_svg(
+        series,
+        max_round=quote.max_rounds,
+        target=quote.target_price,
+        ceiling=quote.max_price,
+        currency=quote.currency,
+    )
+
+
+def load_room(quote: Quote, *, with_transcripts: bool = False) -> Room:
+    """Everything the room page (``with_transcripts``) and its pushed fragments need."""
+    negotiations = list(selectors.negotiations_for_quote(quote))
+    return Room(
+        quote=quote,
+        columns=[
+            Column(
+                n,
+                _open_question(n),
+                tuple(selectors.messages_after(n.pk, -1)) if with_transcripts else (),
+            )
+            for n in negotiations
+        ],
+        chart=_chart(quote, negotiations),
+        llm_tokens=sum(n.llm_tokens for n in negotiations),
+        llm_cost=sum((n.llm_cost for n in negotiations), Decimal("0")),
+    )
+
+
+# --- Fragments: the same templates as the page, marked for out-of-band swaps ----------------------
+
+
+def render_column_fragment(
+    fragment: str, room: Room, column: Column, *, oob: bool, request=None, **extra
+) -> str:
+    """``status``, ``progress``, ``question`` or ``intervene`` of one negotiation column."""
+    context = {"room": room, "quote": room.quote, "column": column, "n": column.negotiation}
+    return render_to_string(
+        f"negotiations/room_{fragment}.html", {**context, "oob": oob, **extra}, request=request
+    )
+
+
+def render_quote_fragment(fragment: str, room: Room, *, oob: bool, request=None, **extra) -> str:
+    """``header``, ``chart``, ``guidance`` or ``outcome`` of the quote."""
+    context = {"room": room, "quote": room.quote, "oob": oob, **extra}
+    return render_to_string(f"negotiations/room_{fragment}.html", context, request=request)
+
+
+def column_of(room: Room, negotiation_id: int) -> Column:
+    return next(c for c in room.columns if c.negotiation.pk == negotiation_id)
+
+
+def render_messages(negotiation_id: int, messages: list[Message]) -> str:
+    """Messages appended to their transcript; each has id ``msg-<negotiation>-<seq>``."""
+    if not messages:
+        return ""
+    body = mark_safe(
+        "".join(
+            render_to_string("negotiations/room_message.html", {"message": m}) for m in messages
+        )
+    )
+    return format_html('<div hx-swap-oob="beforeend:#transcript-{}">{}</div>', negotiation_id, body)
+
+
+def messages_after(negotiation_id: int, seq: int | None) -> tuple[str, int | None]:
+    """The stored messages newer than ``seq`` as a push, and the last seq it contains."""
+    messages = list(selectors.messages_after(negotiation_id, -1 if seq is None else seq))
+    last = messages[-1].seq if messages else seq
+    return render_messages(negotiation_id, messages), last
+
+
+def room_state(room: Room) -> str:
+    """Every idempotent fragment of the room (header, chart, outcome, column heads)."""
+    parts = [render_quote_fragment(f, room, oob=True) for f in ("header", "chart", "outcome")]
+    for column in room.columns:
+        parts.extend(
+            render_column_fragment(f, room, column, oob=True)
+            for f in ("status", "progress", "question")
+        )
+    return "".join(parts)
+
+
+def catch_up(quote_id: int, after: dict[int, int]) -> tuple[str, dict[int, int | None]]:
+    """What a (re)connecting room lacks: messages newer than its last seq per negotiation, then
+    the current state of every fragment. Returns the push and the last seq per negotiation."""
+    room = load_room(Quote.objects.get(pk=quote_id))
+    parts, last_seqs = [], {}
+    for negotiation in room.negotiations:
+        html, last_seqs[negotiation.pk] = messages_after(negotiation.pk, after.get(negotiation.pk))
+        parts.append(html)
+    parts.append(room_state(room))
+    return "".join(parts), last_seqs
+
+
+# --- Publishing: called by services in transaction.on_commit; never raise -----------------------
+
+
+def _send(quote_id: int, event: dict) -> None:
+    async_to_sync(get_channel_layer().group_send)(group_name(quote_id), event)
+
+
+def _latest_seqs(room: Room) -> dict[str, int]:
+    latest = {}
+    for negotiation in room.negotiations:
+        last = negotiation.messages.order_by("-seq").values_list("seq", flat=True).first()
+        if last is not None:
+            latest[str(negotiation.pk)] = last  # channel-layer events are msgpack: string keys
+    return latest
 
 
 def publish_message(message_id: int) -> None:
-    """Push one stored message to its quote's room."""
+    """Push one stored message to its quote's room, with the progress and chart it moves."""
+    try:
+        message = Message.objects.select_related("negotiation__quote", "author").get(pk=message_id)
+        negotiation = message.negotiation
+        room = load_room(negotiation.quote)
+        column = column_of(room, negotiation.pk)
+        _send(
+            negotiation.quote_id,
+            {
+                "type": "room.message",
+                "negotiation_id": negotiation.pk,
+                "seq": message.seq,
+                "html": render_messages(negotiation.pk, [message]),
+                "fragments": render_column_fragment("progress", room, column, oob=True)
+                + render_quote_fragment("chart", room, oob=True),
+            },
+        )
+    except Exception:
+        logger.exception("live push of message %s failed", message_id)
 
 
 def publish_negotiation(negotiation_id: int) -> None:
-    """Push a negotiation's status, progress and chart."""
+    """Push a negotiation's status, progress, question and the chart."""
+    try:
+        negotiation = Negotiation.objects.select_related("quote").get(pk=negotiation_id)
+        room = load_room(negotiation.quote)
+        column = column_of(room, negotiation_id)
+        fragments = [
+            render_column_fragment(f, room, column, oob=True)
+            for f in ("status", "progress", "question")
+        ]
+        fragments += [render_quote_fragment(f, room, oob=True) for f in ("header", "chart")]
+        _send(
+            negotiation.quote_id,
+            {"type": "room.fragments", "html": "".join(fragments), "latest": _latest_seqs(room)},
+        )
+    except Exception:
+        logger.exception("live push of negotiation %s failed", negotiation_id)
 
 
 def publish_quote(quote_id: int) -> None:
-    """Push the quote header, comparison and recommendation."""
+    """Push the quote header, the comparison and recommendation, and every column's state."""
+    try:
+        room = load_room(Quote.objects.get(pk=quote_id))
+        _send(
+            quote_id,
+            {"type": "room.fragments", "html": room_state(room), "latest": _latest_seqs(room)},
+        )
+    except Exception:
+        logger.exception("live push of quote %s failed", quote_id)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from negotiations.models import Quote
+from negotiations.models import AgentCall, Message, Negotiation, NegotiationStatus, Quote, Sender
 from procur.accounts.models import Organisation, User
 from vendors.models import Supplier, Temperament
 
@@ -63,3 +63,52 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     max_price = Decimal("2.40")
     needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=60))
     max_rounds = 8
+
+
+class NegotiationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Negotiation
+
+    quote = factory.SubFactory(QuoteFactory)
+    supplier = factory.SubFactory(
+        SupplierFactory, organisation=factory.SelfAttribute("..quote.organisation")
+    )
+    slot = factory.Sequence(lambda n: n % 3 + 1)
+    status = NegotiationStatus.ACTIVE
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A transcript line; give ``seq`` explicitly when order matters."""
+
+    class Meta:
+        model = Message
+
+    negotiation = factory.SubFactory(NegotiationFactory)
+    seq = factory.Sequence(lambda n: n + 1)
+    round = 1
+    sender = Sender.SUPPLIER
+    action = "propose"
+    text = "We can offer 2.40 per unit."
+    terms = factory.LazyFunction(
+        lambda: {
+            "unit_price": "2.40",
+            "quantity": 5000,
+            "lead_time_days": 21,
+            "payment_terms_days": 30,
+            "warranty_months": 12,
+            "currency": "USD",
+        }
+    )
+
+
+class AgentCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentCall
+
+    negotiation = factory.SubFactory(NegotiationFactory)
+    turn = 1
+    side = Sender.BRAND
+    voice = "scripted"
+    input_tokens = 1200
+    output_tokens = 300
+    cost_usd = Decimal("0.008100")

@@ -1,0 +1,89 @@
+"""The negotiation room's websocket: one per quote, at ``/ws/quotes/<id>/``.
+
+It authenticates, checks the organisation, joins ``quote-<id>`` and forwards the pushed HTML.
+Group sends are at-most-once, so it also keeps, per negotiation, the last message seq this client
+has and fills any gap from the database: the client gets every message once, in order.
+"""
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from negotiations import live
+from negotiations.models import Quote
+
+# Closing before accept() refuses the handshake (HTTP 403); the code is for our own logs.
+UNAUTHORISED = 4403
+
+
+def parse_after(query_string: bytes) -> dict[int, int]:
+    """``after=12:5,13:7`` (negotiation id: last seq the page shows) -> ``{12: 5, 13: 7}``.
+
+    Malformed pairs are ignored: the worst outcome is a catch-up that sends more than needed.
+    """
+    after: dict[int, int] = {}
+    for value in parse_qs(query_string.decode("latin-1")).get("after", []):
+        for pair in value.split(","):
+            negotiation, _, seq = pair.partition(":")
+            if negotiation.isdigit() and seq.isdigit():
+                after[int(negotiation)] = int(seq)
+    return after
+
+
+@database_sync_to_async
+def _may_watch(user, quote_id: int) -> bool:
+    return (
+        user.is_authenticated
+        and user.organisation_id is not None
+        and Quote.objects.filter(pk=quote_id, organisation_id=user.organisation_id).exists()
+    )
+
+
+class QuoteRoomConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.quote_id = int(self.scope["url_route"]["kwargs"]["quote_id"])
+        self.group = live.group_name(self.quote_id)
+        if not await _may_watch(self.scope["user"], self.quote_id):
+            await self.close(code=UNAUTHORISED)
+            return
+        # Join first, then read: anything committed after the read also arrives via the group.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        html, self.last_seqs = await database_sync_to_async(live.catch_up)(
+            self.quote_id, parse_after(self.scope["query_string"])
+        )
+        await self.send(text_data=html)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "last_seqs"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """The room sends nothing over the socket: staff actions are ordinary HTMX POSTs."""
+
+    async def _messages_through(self, negotiation_id: int, seq: int, html: str) -> str:
+        """The push that brings the client up to ``seq``: nothing if it has it, the event's own
+        HTML if it is the next one, else everything newer than the client's last from the
+        database (a dropped event left a gap)."""
+        last = self.last_seqs.get(negotiation_id)
+        if last is not None and seq <= last:
+            return ""
+        if last is not None and seq == last + 1 and html:
+            self.last_seqs[negotiation_id] = seq
+            return html
+        html, self.last_seqs[negotiation_id] = await database_sync_to_async(live.messages_after)(
+            negotiation_id, last
+        )
+        return html
+
+    async def room_message(self, event: dict) -> None:
+        html = await self._messages_through(event["negotiation_id"], event["seq"], event["html"])
+        await self.send(text_data=html + event["fragments"])
+
+    async def room_fragments(self, event: dict) -> None:
+        parts = [
+            await self._messages_through(int(negotiation_id), seq, "")
+            for negotiation_id, seq in event["latest"].items()
+        ]
+        await self.send(text_data="".join(parts) + event["html"])

@@ -1,0 +1,67 @@
+// The negotiation room: catch-up on (re)connect, no duplicate messages, idempotent staff posts.
+(function () {
+  "use strict";
+
+  // "12:5,13:7": the last message seq this page shows per negotiation.
+  function lastSeqs() {
+    const pairs = [];
+    document.querySelectorAll(".transcript[data-negotiation]").forEach(function (transcript) {
+      let last = null;
+      transcript.querySelectorAll("[data-seq]").forEach(function (message) {
+        last = Math.max(last === null ? -1 : last, Number(message.dataset.seq));
+      });
+      if (last !== null) pairs.push(transcript.dataset.negotiation + ":" + last);
+    });
+    return pairs.join(",");
+  }
+
+  // Every (re)connect tells the server what the page already has; it sends only what is newer.
+  htmx.createWebSocket = function (url) {
+    const after = lastSeqs();
+    const socket = new WebSocket(after ? url + "?after=" + after : url);
+    socket.binaryType = htmx.config.wsBinaryType;
+    return socket;
+  };
+
+  // A message already on the page is replaced in place, never appended twice.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    const incoming = event.detail.fragment;
+    if (!incoming || !incoming.querySelectorAll) return;
+    incoming.querySelectorAll(":scope > [id^='msg-']").forEach(function (message) {
+      const existing = document.getElementById(message.id);
+      if (existing) existing.replaceWith(message);
+    });
+  });
+
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  // One id per intervention, minted in the browser: a re-sent form carries the same id and the
+  // server stores it once. A successful post swaps in a fresh form with an empty id.
+  function fillClientIds(root) {
+    root.querySelectorAll("input[data-client-id]").forEach(function (input) {
+      if (!input.value) input.value = newClientId();
+    });
+  }
+  htmx.onLoad(fillClientIds);
+  document.addEventListener("htmx:configRequest", function (event) {
+    const input = event.detail.elt.querySelector && event.detail.elt.querySelector("input[data-client-id]");
+    if (input) {
+      if (!input.value) input.value = newClientId();
+      event.detail.parameters.client_id = input.value;
+    }
+  });
+
+  function setLive(state) {
+    const room = document.getElementById("room");
+    if (room) room.dataset.live = state;
+  }
+  document.addEventListener("htmx:wsOpen", function () { setLive("open"); });
+  document.addEventListener("htmx:wsClose", function () { setLive("closed"); });
+  document.addEventListener("htmx:wsAfterMessage", function (event) {
+    document.querySelectorAll(".transcript").forEach(function (t) { t.scrollTop = t.scrollHeight; });
+  });
+})();
