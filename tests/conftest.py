@@ -62,3 +62,18 @@ def celery_worker(django_db_setup, django_db_blocker):
         ) as worker,
     ):
         yield worker
+
+
+@pytest.fixture
+def fake_anthropic(settings):
+    """The local fake Anthropic API (tests/fake_anthropic.py), with the anthropic voice pointed
+    at it; a short timeout and few retries (the fake's retry-after keeps backoff short)."""
+    from tests.fake_anthropic import FakeAnthropic
+
+    with FakeAnthropic() as fake:
+        settings.PROCUR_LLM = "anthropic"
+        settings.ANTHROPIC_API_KEY = "test-key"
+        settings.ANTHROPIC_BASE_URL = fake.url
+        settings.PROCUR_ANTHROPIC_TIMEOUT = 10.0
+        settings.PROCUR_ANTHROPIC_MAX_RETRIES = 2
+        yield fake

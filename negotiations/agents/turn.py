@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from negotiations.agents.context import AgentContext, AgentTurn, CallRecord, engine_input
-from negotiations.agents.scripted import scripted_text
+from negotiations.agents.scripted import scripted_text, with_guidance_notes
 from negotiations.engine import (
     Action,
     BrandNegotiator,
@@ -20,6 +21,9 @@ from negotiations.engine import (
     enforce_supplier_limits,
     standing_offer,
 )
+
+if TYPE_CHECKING:
+    from negotiations.agents.anthropic_voice import Spoken
 
 
 def take_turn(ctx: AgentContext) -> AgentTurn:
@@ -80,7 +84,7 @@ def policy_violations(ctx: AgentContext, move: Move, proposal: Move) -> list[str
     return problems
 
 
-def _llm_turn(ctx: AgentContext, proposal: Move, spoken) -> AgentTurn:
+def _llm_turn(ctx: AgentContext, proposal: Move, spoken: Spoken) -> AgentTurn:
     """Check the LLM's move; outside the limits (or no usable move) the engine's move stands."""
     calls = list(spoken.calls)
     if spoken.move is None:
@@ -88,7 +92,7 @@ def _llm_turn(ctx: AgentContext, proposal: Move, spoken) -> AgentTurn:
     guarded = enforce_limits(ctx, spoken.move)
     problems = [*guarded.violations, *policy_violations(ctx, guarded.move, proposal)]
     if not problems:
-        return AgentTurn(guarded.move, spoken.text, (), tuple(calls))
+        return AgentTurn(guarded.move, with_guidance_notes(ctx, spoken.text), (), tuple(calls))
     reason = "LLM move outside the limits, replaced by the engine's move: " + "; ".join(problems)
     calls[-1] = dataclasses.replace(calls[-1], fallback_reason=reason)
     violations = (*problems, *proposal.violations)
