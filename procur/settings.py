@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from procur.ops.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 VAR_DIR.mkdir(exist_ok=True)
@@ -48,9 +50,13 @@ INSTALLED_APPS = [
     "procur.accounts",
     "vendors",
     "negotiations",
+    "procur.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request carries its id and every response is counted.
+    "procur.ops.logging.RequestIdMiddleware",
+    "procur.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,12 +168,6 @@ if PROCUR_LLM not in {"scripted", "anthropic"}:
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None
 PROCUR_ANTHROPIC_MODEL = env.str("PROCUR_ANTHROPIC_MODEL", default="claude-sonnet-4-5")
-if PROCUR_LLM == "anthropic" and not ANTHROPIC_API_KEY:
-    raise ImproperlyConfigured(
-        "PROCUR_LLM=anthropic needs ANTHROPIC_API_KEY. Set the key, or unset PROCUR_LLM to use "
-        "the offline scripted voice."
-    )
-# Seconds added before each agent turn, to watch a negotiation unfold at a human pace.
 # The SDK's own per-request timeout and retries (backoff on 429, 529, 5xx). A turn may make two
 # calls (one corrective retry), each retried, so the timeout stays well under the turn limit.
 PROCUR_ANTHROPIC_TIMEOUT = env.float("PROCUR_ANTHROPIC_TIMEOUT", default=30.0)
@@ -177,7 +177,47 @@ if not 0 < PROCUR_ANTHROPIC_TIMEOUT < TURN_TIME_LIMIT:
         f"PROCUR_ANTHROPIC_TIMEOUT={PROCUR_ANTHROPIC_TIMEOUT} must be positive and under "
         f"PROCUR_TURN_TIME_LIMIT={TURN_TIME_LIMIT} seconds."
     )
+if PROCUR_LLM == "anthropic" and not ANTHROPIC_API_KEY:
+    raise ImproperlyConfigured(
+        "PROCUR_LLM=anthropic needs ANTHROPIC_API_KEY. Set the key, or unset PROCUR_LLM to use "
+        "the offline scripted voice."
+    )
+# Seconds added before each agent turn, to watch a negotiation unfold at a human pace.
 PROCUR_TURN_DELAY = env.float("PROCUR_TURN_DELAY", default=0.0)
+
+# --- Operations: stalled turns, beat, metrics, Sentry ------------------------------------------
+# An active negotiation with no new message for this long has lost its turn task: the sweep
+# (celery beat, every PROCUR_SWEEP_SECONDS) requeues it, and the ops page lists it.
+PROCUR_STALL_SECONDS = env.int("PROCUR_STALL_SECONDS", default=120)
+PROCUR_SWEEP_SECONDS = env.int("PROCUR_SWEEP_SECONDS", default=30)
+if PROCUR_STALL_SECONDS <= TURN_TIME_LIMIT or PROCUR_SWEEP_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        f"PROCUR_STALL_SECONDS={PROCUR_STALL_SECONDS} must exceed PROCUR_TURN_TIME_LIMIT="
+        f"{TURN_TIME_LIMIT} (a running turn is not stalled), and PROCUR_SWEEP_SECONDS must be "
+        "positive."
+    )
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stalled-negotiations": {
+        "task": "procur.ops.tasks.sweep_stalled_negotiations",
+        "schedule": float(PROCUR_SWEEP_SECONDS),
+        # A sweep that waited past the next one is redundant.
+        "options": {"expires": float(PROCUR_SWEEP_SECONDS)},
+    }
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Logging is ours (structured JSON, below), not Celery's.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# When set, /metrics needs `Authorization: Bearer <token>`.
+PROCUR_METRICS_TOKEN = env.str("PROCUR_METRICS_TOKEN", default="")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from procur.ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- Static files, i18n --------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -211,10 +251,7 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in {"json", "console"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: set it to 'json' or 'console'.")
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), json=LOG_FORMAT == "json")

@@ -1,0 +1,1 @@
+"""Operations: the ops page, Prometheus metrics, structured logging and the stalled-turn sweep."""

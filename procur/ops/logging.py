@@ -1,0 +1,136 @@
+"""Structured JSON logs: a request id on every web line, a negotiation id on every task line.
+
+Every log line, ours or a library's, goes through the standard library and is rendered by
+structlog's ``ProcessorFormatter``, which merges the context variables bound here. Context
+variables follow a request through Django's sync/async hops and stay private to a worker thread,
+so concurrent requests and turns never see each other's ids.
+"""
+
+import inspect
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+from django.http import HttpRequest, HttpResponse
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's id is echoed only when it is short and plain, so it cannot forge log fields.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# Task parameters bound to the task's log lines when a task takes them.
+_TASK_CONTEXT_PARAMETERS = ("negotiation_id", "quote_id")
+
+_SHARED_PROCESSORS: list[Callable] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+logger = structlog.get_logger("procur.request")
+
+
+def logging_config(*, level: str, json: bool = True) -> dict:
+    """The ``LOGGING`` dict for settings: one console handler, JSON (or a console renderer)."""
+    renderer = (
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            *_SHARED_PROCESSORS,
+            structlog.processors.StackInfoRenderer(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"structured": formatter_config(renderer)},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "root": {"handlers": ["console"], "level": level},
+    }
+
+
+def formatter_config(renderer: Callable | None = None) -> dict:
+    """A ``dictConfig`` formatter entry that renders stdlib and structlog records alike."""
+    return {
+        "()": structlog.stdlib.ProcessorFormatter,
+        "processors": [
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            renderer or structlog.processors.JSONRenderer(),
+        ],
+        "foreign_pre_chain": _SHARED_PROCESSORS,
+    }
+
+
+@contextmanager
+def bind_negotiation(negotiation_id: int) -> Iterator[None]:
+    """Every log line inside carries ``negotiation_id`` (e.g. around the body of a turn)."""
+    with structlog.contextvars.bound_contextvars(negotiation_id=negotiation_id):
+        yield
+
+
+def request_id_for(request: HttpRequest) -> str:
+    """The caller's X-Request-ID when it is plain and short, otherwise a fresh one."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    return given if _VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+class RequestIdMiddleware:
+    """Binds a request id to every log line of the request, echoes it, logs one access line."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_for(request)
+        request.request_id = request_id
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            response = self.get_response(request)
+            logger.info(
+                "request",
+                method=request.method,
+                path=request.path,
+                status=response.status_code,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+        response[REQUEST_ID_HEADER] = request_id
+        return response
+
+
+def _task_context(task: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """The negotiation/quote id among a task's arguments, matched by parameter name."""
+    try:
+        bound = inspect.signature(task.run).bind_partial(*(args or ()), **(kwargs or {}))
+    except (TypeError, ValueError):
+        return {}
+    return {
+        name: bound.arguments[name] for name in _TASK_CONTEXT_PARAMETERS if name in bound.arguments
+    }
+
+
+def _on_task_prerun(task_id: str, task: Any, args: tuple, kwargs: dict, **_: Any) -> None:
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(
+        task_id=task_id, task=task.name, **_task_context(task, args, kwargs)
+    )
+
+
+def _on_task_postrun(**_: Any) -> None:
+    # Worker threads are reused: the next task must not inherit this one's ids.
+    structlog.contextvars.clear_contextvars()
+
+
+def connect_task_signals() -> None:
+    from celery import signals
+
+    signals.task_prerun.connect(_on_task_prerun, weak=False, dispatch_uid="procur-log-prerun")
+    signals.task_postrun.connect(_on_task_postrun, weak=False, dispatch_uid="procur-log-postrun")
