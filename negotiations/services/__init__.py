@@ -1,0 +1,46 @@
+"""Every state transition of quotes and negotiations (views, tasks and admin call these)."""
+
+from negotiations.services.errors import ProcurError
+from negotiations.services.evaluation import (
+    quote_award,
+    quote_close_without_award,
+    quote_evaluate,
+)
+from negotiations.services.quotes import quote_start, quote_validation_errors, shortlist_suppliers
+from negotiations.services.staff import (
+    negotiation_answer,
+    negotiation_cancel,
+    negotiation_intervene,
+    negotiation_pause,
+    negotiation_requeue,
+    negotiation_resume,
+    negotiation_retry,
+    quote_cancel,
+    quote_intervene,
+    quote_pause,
+    quote_resume,
+)
+from negotiations.services.turns import TurnOutcome, turn_run
+
+__all__ = [
+    "ProcurError",
+    "TurnOutcome",
+    "negotiation_answer",
+    "negotiation_cancel",
+    "negotiation_intervene",
+    "negotiation_pause",
+    "negotiation_requeue",
+    "negotiation_resume",
+    "negotiation_retry",
+    "quote_award",
+    "quote_cancel",
+    "quote_close_without_award",
+    "quote_evaluate",
+    "quote_intervene",
+    "quote_pause",
+    "quote_resume",
+    "quote_start",
+    "quote_validation_errors",
+    "shortlist_suppliers",
+    "turn_run",
+]

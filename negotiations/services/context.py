@@ -1,0 +1,145 @@
+"""Build what an agent sees for its turn from the database: the engine state and the transcript.
+
+Everything here is derived from stored rows, so a redelivered turn sees exactly what the first
+delivery saw.
+"""
+
+from collections.abc import Sequence
+
+from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
+from negotiations.agents.guidance import Guidance, apply_guidance
+from negotiations.engine import (
+    Action,
+    BrandPreferences,
+    Directive,
+    Move,
+    NegotiationState,
+    Side,
+    Terms,
+    Turn,
+)
+from negotiations.models import Message, Negotiation, Sender
+from negotiations.services.preferences import brand_preferences, supplier_preferences
+
+AGENT_SENDERS = (Sender.BRAND, Sender.SUPPLIER)
+OFFER_ACTIONS = (Action.PROPOSE.value, Action.COUNTER.value)
+
+
+def next_side(agent_messages: Sequence[Message]) -> Side:
+    """The brand opens and the sides alternate, except that the brand moves again after its
+    own question to staff (ASK_INFO) has been answered."""
+    if not agent_messages:
+        return Side.BRAND
+    last = agent_messages[-1]
+    if last.sender == Sender.BRAND and last.action != Action.ASK_INFO:
+        return Side.SUPPLIER
+    return Side.BRAND
+
+
+def round_for(side: Side, negotiation: Negotiation, agent_messages: Sequence[Message]) -> int:
+    """The brand opens a new round when it answers the supplier (or opens the negotiation)."""
+    opens_round = side is Side.BRAND and (
+        not agent_messages or agent_messages[-1].sender == Sender.SUPPLIER
+    )
+    return negotiation.round + 1 if opens_round else max(negotiation.round, 1)
+
+
+def move_of(message: Message) -> Move:
+    return Move(
+        action=Action(message.action),
+        terms=Terms.from_dict(message.terms) if message.terms else None,
+        strategies=tuple(message.strategies),
+        rationale=tuple(message.rationale),
+        question=message.question or None,
+    )
+
+
+def effective_brand(
+    negotiation: Negotiation, messages: Sequence[Message], last_brand_seq: int
+) -> tuple[BrandPreferences, tuple[str, ...], Directive | None]:
+    """The quote's preferences with every staff guidance applied in order.
+
+    Returns the preferences, the notes of guidance given since the brand last moved (its next
+    message states how it applied them) and a pending staff directive, if any.
+    """
+    quote = negotiation.quote
+    prefs = brand_preferences(negotiation)
+    notes: list[str] = []
+    directive = None
+    for message in messages:
+        if message.sender != Sender.STAFF or not message.guidance:
+            continue
+        guidance = Guidance.from_dict(message.guidance)
+        prefs, applied = apply_guidance(
+            prefs, guidance, quote_target=quote.target_price, quote_max=quote.max_price
+        )
+        if message.seq > last_brand_seq:
+            notes.extend(applied)
+            directive = guidance.directive or directive
+    return prefs, tuple(notes), directive
+
+
+def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
+    """The standing supplier offers of the quote's other negotiations, from the database."""
+    offers = []
+    others = negotiation.quote.negotiations.exclude(pk=negotiation.pk)
+    for other in others:
+        latest = (
+            other.messages.filter(sender=Sender.SUPPLIER, action__in=OFFER_ACTIONS)
+            .exclude(terms=None)
+            .order_by("-seq")
+            .first()
+        )
+        if latest:
+            offers.append(Terms.from_dict(latest.terms))
+    return tuple(offers)
+
+
+def build_context(negotiation_id: int, turn: int) -> AgentContext:
+    negotiation = Negotiation.objects.select_related("quote", "supplier").get(pk=negotiation_id)
+    quote = negotiation.quote
+    messages = list(negotiation.messages.order_by("seq"))
+    agent_messages = [m for m in messages if m.sender in AGENT_SENDERS]
+    side = next_side(agent_messages)
+    last_brand_seq = max((m.seq for m in agent_messages if m.sender == Sender.BRAND), default=0)
+    brand, notes, directive = effective_brand(negotiation, messages, last_brand_seq)
+    is_brand = side is Side.BRAND
+    state = NegotiationState(
+        round=round_for(side, negotiation, agent_messages),
+        max_rounds=quote.max_rounds,
+        history=tuple(Turn(Side(m.sender), move_of(m), max(m.round, 1)) for m in agent_messages),
+        competing_offers=competing_offers(negotiation) if is_brand else (),
+        questions_left=quote.questions_left if is_brand else 0,
+        clarifications=tuple(c["answer"] for c in quote.clarifications) if is_brand else (),
+        directive=directive if is_brand else None,
+    )
+    return AgentContext(
+        side=side,
+        turn=turn,
+        state=state,
+        brand=brand,
+        supplier=supplier_preferences(negotiation.supplier),
+        quote=QuoteFacts(
+            product=quote.product,
+            description=quote.description,
+            quantity=quote.quantity,
+            unit=quote.unit,
+            currency=quote.currency,
+            requirements=quote.requirements,
+            needed_by=quote.needed_by,
+        ),
+        supplier_name=negotiation.supplier.name,
+        transcript=tuple(
+            TranscriptLine(
+                seq=m.seq,
+                round=m.round,
+                sender=m.sender,
+                action=m.action,
+                text=m.text,
+                terms=Terms.from_dict(m.terms) if m.terms else None,
+            )
+            for m in messages
+        ),
+        guidance_notes=notes if is_brand else (),
+        seed=negotiation.seed * 1000 + turn,
+    )

@@ -1,0 +1,202 @@
+"""When a quote's three negotiations have ended: compare, recommend, and award."""
+
+from decimal import Decimal
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from negotiations import live
+from negotiations.engine import Terms
+from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, QuoteStatus, Sender
+from negotiations.services.errors import ProcurError
+from negotiations.services.preferences import lead_time_limit_days
+from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
+
+# What paying later is worth to the brand: the cost of capital, per year.
+ANNUAL_COST_OF_CAPITAL = Decimal("0.08")
+CENT = Decimal("0.01")
+
+
+def negotiation_ended(negotiation: Negotiation) -> None:
+    """Called, inside the ending transaction, for every negotiation that ends.
+
+    Whichever negotiation ends last finds all three ended and evaluates the quote. The quote's
+    row lock serialises two endings that commit at once, so the evaluation runs exactly once.
+    """
+    quote = lock_quote(negotiation.quote_id)
+    if quote.status != QuoteStatus.NEGOTIATING:
+        return
+    if all(n.is_ended for n in quote.negotiations.all()):
+        _evaluate(quote)
+
+
+def quote_evaluate(*, quote: Quote) -> Quote:
+    """Re-run the evaluation of a quote whose negotiations have all ended."""
+    with transaction.atomic():
+        quote = lock_quote(quote.pk)
+        if quote.status not in (QuoteStatus.EVALUATING, QuoteStatus.AWAITING_APPROVAL):
+            raise ProcurError(
+                f"Only a quote whose negotiations have ended can be evaluated "
+                f"(this one is {quote.get_status_display().lower()})."
+            )
+        _evaluate(quote)
+    return quote
+
+
+def _opening_price(negotiation: Negotiation) -> Decimal | None:
+    first = (
+        negotiation.messages.filter(sender=Sender.SUPPLIER)
+        .exclude(terms=None)
+        .order_by("seq")
+        .first()
+    )
+    return Terms.from_dict(first.terms).unit_price if first else None
+
+
+def _rank_entry(quote: Quote, negotiation: Negotiation) -> dict:
+    entry = {
+        "negotiation_id": negotiation.pk,
+        "supplier": negotiation.supplier.name,
+        "status": negotiation.status,
+        "terms": negotiation.final_terms,
+        "brand_utility": negotiation.brand_utility,
+        "total_cost": None,
+        "effective_cost": None,
+        "savings_vs_target": None,
+        "savings_vs_opening": None,
+        "slack_days": None,
+        "score": None,
+    }
+    if negotiation.status != NegotiationStatus.AGREED or not negotiation.final_terms:
+        return entry
+    terms = Terms.from_dict(negotiation.final_terms)
+    total = terms.unit_price * quote.quantity
+    financing = total * ANNUAL_COST_OF_CAPITAL * terms.payment_terms_days / 365
+    opening = _opening_price(negotiation)
+    reliability = float(negotiation.supplier.reliability) / 5
+    entry.update(
+        total_cost=str(total.quantize(CENT)),
+        effective_cost=str((total - financing).quantize(CENT)),
+        savings_vs_target=str(
+            ((quote.target_price - terms.unit_price) * quote.quantity).quantize(CENT)
+        ),
+        savings_vs_opening=(
+            str(((opening - terms.unit_price) * quote.quantity).quantize(CENT)) if opening else None
+        ),
+        slack_days=lead_time_limit_days(quote) - terms.lead_time_days,
+        # The brand's own utility decides; the supplier's reliability breaks near-ties.
+        score=round(0.9 * (negotiation.brand_utility or 0) + 0.1 * reliability, 4),
+    )
+    return entry
+
+
+def _reasons(quote: Quote, best: dict, runners_up: list[dict]) -> list[str]:
+    terms = Terms.from_dict(best["terms"])
+    currency = quote.currency
+    reasons = [
+        f"Best overall value for your priorities: utility {best['brand_utility']:.2f} "
+        f"(price {quote.weight_price}%, lead time {quote.weight_lead_time}%, "
+        f"payment terms {quote.weight_payment_terms}%).",
+        f"{terms.unit_price} {currency} a unit, {best['total_cost']} {currency} in total; "
+        f"{best['effective_cost']} {currency} after the value of {terms.payment_terms_days}-day "
+        f"payment terms.",
+        f"Delivers in {terms.lead_time_days} days, {best['slack_days']} days before the "
+        f"needed-by date.",
+    ]
+    savings = Decimal(best["savings_vs_target"])
+    reasons.append(
+        f"Saves {savings} {currency} against your target price."
+        if savings >= 0
+        else f"Costs {-savings} {currency} more than the target price, within your maximum."
+    )
+    if best["savings_vs_opening"]:
+        reasons.append(
+            f"Negotiated {best['savings_vs_opening']} {currency} off the supplier's opening offer."
+        )
+    for other in runners_up:
+        reasons.append(
+            f"{other['supplier']}: {other['total_cost']} {currency} in total, utility "
+            f"{other['brand_utility']:.2f}: less value overall."
+        )
+    return reasons
+
+
+def _evaluate(quote: Quote) -> None:
+    negotiations = list(quote.negotiations.select_related("supplier"))
+    ranking = sorted(
+        (_rank_entry(quote, n) for n in negotiations),
+        key=lambda entry: (entry["score"] is None, -(entry["score"] or 0)),
+    )
+    agreed = [entry for entry in ranking if entry["score"] is not None]
+    if agreed:
+        best = agreed[0]
+        summary = f"Award {best['supplier']}: {len(agreed)} of {len(ranking)} reached a deal."
+        reasons = _reasons(quote, best, agreed[1:])
+    else:
+        best = None
+        summary = "No negotiation reached a deal: nothing to award."
+        reasons = [f"{n.supplier.name}: {n.get_status_display().lower()}." for n in negotiations]
+    quote.recommendation = {
+        "recommended_negotiation_id": best["negotiation_id"] if best else None,
+        "summary": summary,
+        "reasons": reasons,
+        "ranking": ranking,
+    }
+    quote.status = QuoteStatus.AWAITING_APPROVAL
+    quote.ended_at = quote.ended_at or timezone.now()
+    quote.save(update_fields=["recommendation", "status", "ended_at"])
+    transaction.on_commit(partial(live.publish_quote, quote.pk))
+
+
+def _close_messages(quote: Quote, winner: Negotiation | None) -> list[Message]:
+    """The winner's confirmation and a polite close to every other supplier that agreed."""
+    messages = []
+    for negotiation in quote.negotiations.filter(status=NegotiationStatus.AGREED).order_by("pk"):
+        negotiation = lock_negotiation(negotiation.pk)
+        if winner and negotiation.pk == winner.pk:
+            text = (
+                f"Good news: we are awarding you this order of {quote.quantity} {quote.unit} of "
+                f"{quote.product} on the agreed terms. Our team will send the purchase order."
+            )
+        else:
+            text = (
+                "Thank you for your offer and your time. We have awarded this order to another "
+                "supplier, and hope to work with you on a future request."
+            )
+        messages.append(append_message(negotiation, sender=Sender.BRAND, text=text))
+        negotiation.save(update_fields=["last_activity_at"])
+    return messages
+
+
+def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
+    with transaction.atomic():
+        if negotiation.quote_id != quote.pk:
+            raise ProcurError("That negotiation belongs to another quote.")
+        if negotiation.status != NegotiationStatus.AGREED:
+            raise ProcurError("Only a negotiation that reached a deal can be awarded.")
+        _close_messages(quote, winner=negotiation)
+        quote = lock_quote(quote.pk)
+        if quote.status != QuoteStatus.AWAITING_APPROVAL:
+            raise ProcurError(
+                f"This quote is {quote.get_status_display().lower()}, not awaiting approval."
+            )
+        quote.status = QuoteStatus.AWARDED
+        quote.awarded_negotiation = negotiation
+        quote.save(update_fields=["status", "awarded_negotiation"])
+        transaction.on_commit(partial(live.publish_quote, quote.pk))
+    return quote
+
+
+def quote_close_without_award(*, quote: Quote, author) -> Quote:
+    with transaction.atomic():
+        _close_messages(quote, winner=None)
+        quote = lock_quote(quote.pk)
+        if quote.status != QuoteStatus.AWAITING_APPROVAL:
+            raise ProcurError(
+                f"This quote is {quote.get_status_display().lower()}, not awaiting approval."
+            )
+        quote.status = QuoteStatus.CLOSED
+        quote.save(update_fields=["status"])
+        transaction.on_commit(partial(live.publish_quote, quote.pk))
+    return quote

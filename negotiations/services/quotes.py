@@ -1,0 +1,130 @@
+"""A quote's life before and around its negotiations: validate, shortlist, start."""
+
+import random
+from collections.abc import Sequence
+from datetime import date
+from functools import partial
+
+from celery import group
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from negotiations.models import Negotiation, Quote, QuoteStatus
+from negotiations.services.errors import ProcurError
+from negotiations.services.transcript import publish_state
+from vendors.models import Supplier
+
+SUPPLIERS_PER_QUOTE = 3
+MIN_LEAD_DAYS = 2
+
+
+def quote_validation_errors(*, quote: Quote) -> dict[str, list[str]]:
+    """What stops this quote from being negotiated, by field (the form shows the same)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not quote.quantity or quote.quantity < 1:
+        add("quantity", "Enter a quantity of at least 1.")
+    if quote.target_price is not None and quote.target_price <= 0:
+        add("target_price", "The target price must be above zero.")
+    if quote.target_price and quote.max_price and quote.max_price < quote.target_price:
+        add("max_price", "The maximum price cannot be below the target price.")
+    if quote.needed_by and (quote.needed_by - date.today()).days < MIN_LEAD_DAYS:
+        add("needed_by", f"The needed-by date must be at least {MIN_LEAD_DAYS} days from today.")
+    weights = (quote.weight_price, quote.weight_lead_time, quote.weight_payment_terms)
+    if sum(w or 0 for w in weights) <= 0:
+        add("weight_price", "Give at least one priority a weight above zero.")
+    return errors
+
+
+def _fit(supplier: Supplier, quote: Quote) -> float:
+    """How well a supplier fits a quote: category, capacity, lead time against need, rating."""
+    days = max((quote.needed_by - date.today()).days, 1)
+    score = float(supplier.reliability)
+    score += 3 if not quote.category or supplier.supplies(quote.category) else 0
+    score += 2 if supplier.capacity >= quote.quantity else 0
+    score += 2 if supplier.fastest_lead_time_days <= days else 0
+    score += 1 if supplier.cost_floor <= quote.max_price else 0
+    return score
+
+
+def shortlist_suppliers(*, quote: Quote, count: int = SUPPLIERS_PER_QUOTE) -> list[Supplier]:
+    """The best-fitting active suppliers of the quote's organisation."""
+    candidates = Supplier.objects.filter(organisation_id=quote.organisation_id, is_active=True)
+    return sorted(candidates, key=lambda s: (-_fit(s, quote), s.name))[:count]
+
+
+def _chosen_suppliers(quote: Quote, suppliers: Sequence[Supplier] | None) -> list[Supplier]:
+    if suppliers is None:
+        chosen = shortlist_suppliers(quote=quote)
+        if len(chosen) < SUPPLIERS_PER_QUOTE:
+            raise ProcurError(
+                f"Procur needs {SUPPLIERS_PER_QUOTE} active suppliers to negotiate with; your "
+                f"organisation has {len(chosen)}. Add suppliers in the directory first.",
+                {"suppliers": ["Not enough active suppliers."]},
+            )
+        return chosen
+    chosen = list({s.pk: s for s in suppliers}.values())
+    if len(chosen) != SUPPLIERS_PER_QUOTE:
+        raise ProcurError(
+            f"Pick exactly {SUPPLIERS_PER_QUOTE} different suppliers, or let Procur shortlist.",
+            {"suppliers": [f"Pick exactly {SUPPLIERS_PER_QUOTE} suppliers."]},
+        )
+    for supplier in chosen:
+        if supplier.organisation_id != quote.organisation_id or not supplier.is_active:
+            raise ProcurError(
+                f"{supplier.name} is not an active supplier of your organisation.",
+                {"suppliers": [f"{supplier.name} cannot be picked."]},
+            )
+    return chosen
+
+
+def brand_strategy_for(quote: Quote) -> str:
+    """The brand's negotiating profile: firm when price dominates, steady otherwise."""
+    return "boulware" if quote.weight_price >= 60 else "balanced"
+
+
+def _fan_out(negotiation_ids: list[int]) -> None:
+    """The first turns of the three negotiations as one group: each then runs its own chain."""
+    from negotiations.tasks import negotiation_turn  # tasks import services
+
+    group(negotiation_turn.si(pk, 1) for pk in negotiation_ids).apply_async(
+        countdown=settings.PROCUR_TURN_DELAY or None
+    )
+
+
+def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) -> list[Negotiation]:
+    """Start the three negotiations of a draft quote; their first turns run after commit."""
+    errors = quote_validation_errors(quote=quote)
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ProcurError(f"This quote cannot be negotiated yet: {first}", errors)
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update().get(pk=quote.pk)
+        if quote.status != QuoteStatus.DRAFT:
+            raise ProcurError(
+                f"This quote has already been started (it is {quote.get_status_display().lower()})."
+            )
+        chosen = _chosen_suppliers(quote, suppliers)
+        quote.status = QuoteStatus.NEGOTIATING
+        quote.started_at = timezone.now()
+        quote.save(update_fields=["status", "started_at"])
+        strategy = brand_strategy_for(quote)
+        negotiations = [
+            Negotiation.objects.create(
+                quote=quote,
+                supplier=supplier,
+                slot=slot,
+                brand_strategy=strategy,
+                seed=random.randrange(1, 10**6),
+                last_activity_at=quote.started_at,
+            )
+            for slot, supplier in enumerate(chosen, start=1)
+        ]
+        for negotiation in negotiations:
+            publish_state(negotiation)
+        transaction.on_commit(partial(_fan_out, [n.pk for n in negotiations]))
+    return negotiations

@@ -1,0 +1,333 @@
+"""What staff do to running negotiations: guide, answer, pause, resume, cancel, retry."""
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from negotiations import live
+from negotiations.agents.guidance import parse_guidance
+from negotiations.engine import Side
+from negotiations.models import (
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    QuoteStatus,
+    Sender,
+)
+from negotiations.services.context import next_side
+from negotiations.services.errors import ProcurError
+from negotiations.services.evaluation import negotiation_ended
+from negotiations.services.transcript import (
+    append_message,
+    lock_negotiation,
+    lock_quote,
+    publish_state,
+    schedule_turn,
+)
+
+MAX_TEXT = 2000
+RUNNING = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
+PAUSABLE = (*RUNNING, NegotiationStatus.WAITING_FOR_STAFF)
+OPEN = (*PAUSABLE, NegotiationStatus.PAUSED)
+
+
+def _who(author) -> str:
+    return author.get_username() if author else "staff"
+
+
+def _clean_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ProcurError(f"Write the {what} first.", {"text": ["This field is required."]})
+    if len(text) > MAX_TEXT:
+        raise ProcurError(
+            f"Keep the {what} under {MAX_TEXT} characters.",
+            {"text": [f"At most {MAX_TEXT} characters."]},
+        )
+    return text
+
+
+def _ensure_open(negotiation: Negotiation, doing: str) -> None:
+    if negotiation.is_ended:
+        raise ProcurError(
+            f"The negotiation with {negotiation.supplier.name} has ended "
+            f"({negotiation.get_status_display().lower()}); you can no longer {doing}."
+        )
+
+
+def _existing(negotiation: Negotiation, client_id: str | None) -> Message | None:
+    if not client_id:
+        return None
+    return negotiation.messages.filter(client_id=client_id).first()
+
+
+def _brand_moves_next(negotiation: Negotiation) -> bool:
+    agent_messages = list(
+        negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER)).order_by("seq")
+    )
+    return next_side(agent_messages) is Side.BRAND
+
+
+def _post_staff_message(
+    negotiation_id: int, client_id: str | None, build: Callable[[Negotiation], Message]
+) -> Message:
+    """Store a staff message once per ``client_id``, whatever the retries and races."""
+    try:
+        with transaction.atomic():
+            negotiation = lock_negotiation(negotiation_id)
+            existing = _existing(negotiation, client_id)
+            if existing:
+                return existing
+            return build(negotiation)
+    except IntegrityError:
+        # A concurrent copy of the same post won the unique (negotiation, client_id) race.
+        existing = Message.objects.filter(
+            negotiation_id=negotiation_id, client_id=client_id
+        ).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def negotiation_intervene(
+    *, negotiation: Negotiation, author, text: str, client_id: str | None = None
+) -> Message:
+    """Staff guidance for the brand agent, followed on its next turn."""
+    text = _clean_text(text, "guidance")
+
+    def build(negotiation: Negotiation) -> Message:
+        _ensure_open(negotiation, "guide it")
+        guidance = parse_guidance(text)
+        message = append_message(
+            negotiation,
+            sender=Sender.STAFF,
+            action="guidance",
+            text=text,
+            author=author,
+            client_id=client_id,
+            guidance=guidance.to_dict(),
+        )
+        if guidance.unapplied:
+            append_message(
+                negotiation,
+                sender=Sender.SYSTEM,
+                text="The brand agent cannot apply this: " + "; ".join(guidance.unapplied),
+            )
+        if guidance.pause and negotiation.status in OPEN:
+            _pause(negotiation, author)
+        elif negotiation.status == NegotiationStatus.ACTIVE and _brand_moves_next(negotiation):
+            # The brand is next: let it act on the guidance now rather than after a delay.
+            schedule_turn(negotiation, negotiation.turns_taken + 1)
+        negotiation.save(update_fields=["last_activity_at"])
+        return message
+
+    return _post_staff_message(negotiation.pk, client_id, build)
+
+
+def negotiation_answer(
+    *, negotiation: Negotiation, author, text: str, client_id: str | None = None
+) -> Message:
+    """Answer the brand agent's question; the negotiation resumes where it stopped."""
+    text = _clean_text(text, "answer")
+
+    def build(negotiation: Negotiation) -> Message:
+        _ensure_open(negotiation, "answer its question")
+        if negotiation.status != NegotiationStatus.WAITING_FOR_STAFF:
+            raise ProcurError("The brand agent has no open question in this negotiation.")
+        question = (
+            negotiation.messages.filter(sender=Sender.BRAND, action="ask_info")
+            .order_by("-seq")
+            .values_list("question", flat=True)
+            .first()
+        )
+        message = append_message(
+            negotiation,
+            sender=Sender.STAFF,
+            action="answer",
+            text=text,
+            author=author,
+            client_id=client_id,
+        )
+        quote = lock_quote(negotiation.quote_id)
+        quote.clarifications = [*quote.clarifications, {"question": question or "", "answer": text}]
+        quote.save(update_fields=["clarifications"])
+        negotiation.status = NegotiationStatus.ACTIVE
+        negotiation.save(update_fields=["status", "last_activity_at"])
+        publish_state(negotiation)
+        schedule_turn(negotiation, negotiation.turns_taken + 1)
+        return message
+
+    return _post_staff_message(negotiation.pk, client_id, build)
+
+
+def _pause(negotiation: Negotiation, author) -> None:
+    negotiation.status = NegotiationStatus.PAUSED
+    append_message(negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.")
+    negotiation.save(update_fields=["status", "last_activity_at"])
+    publish_state(negotiation)
+
+
+def _has_open_question(negotiation: Negotiation) -> bool:
+    last = (
+        negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER, Sender.STAFF))
+        .exclude(sender=Sender.STAFF, action="guidance")
+        .order_by("-seq")
+        .first()
+    )
+    return bool(last and last.sender == Sender.BRAND and last.action == "ask_info")
+
+
+def _resume(negotiation: Negotiation, author) -> None:
+    waiting = _has_open_question(negotiation)
+    negotiation.status = (
+        NegotiationStatus.WAITING_FOR_STAFF if waiting else NegotiationStatus.ACTIVE
+    )
+    append_message(negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.")
+    negotiation.save(update_fields=["status", "last_activity_at"])
+    publish_state(negotiation)
+    if not waiting:
+        schedule_turn(negotiation, negotiation.turns_taken + 1)
+
+
+def _cancel(negotiation: Negotiation, author) -> None:
+    negotiation.status = NegotiationStatus.CANCELLED
+    negotiation.ended_at = timezone.now()
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    append_message(negotiation, sender=Sender.SYSTEM, text=f"Cancelled by {_who(author)}.")
+    negotiation.save(
+        update_fields=["status", "ended_at", "lease_token", "lease_expires_at", "last_activity_at"]
+    )
+    publish_state(negotiation)
+
+
+def negotiation_pause(*, negotiation: Negotiation, author=None) -> Negotiation:
+    with transaction.atomic():
+        negotiation = lock_negotiation(negotiation.pk)
+        _ensure_open(negotiation, "pause it")
+        if negotiation.status not in PAUSABLE:
+            raise ProcurError("This negotiation is already paused.")
+        _pause(negotiation, author)
+    return negotiation
+
+
+def negotiation_resume(*, negotiation: Negotiation, author=None) -> Negotiation:
+    with transaction.atomic():
+        negotiation = lock_negotiation(negotiation.pk)
+        _ensure_open(negotiation, "resume it")
+        if negotiation.status != NegotiationStatus.PAUSED:
+            raise ProcurError("Only a paused negotiation can be resumed.")
+        _resume(negotiation, author)
+    return negotiation
+
+
+def negotiation_cancel(*, negotiation: Negotiation, author=None) -> Negotiation:
+    with transaction.atomic():
+        negotiation = lock_negotiation(negotiation.pk)
+        _ensure_open(negotiation, "cancel it")
+        _cancel(negotiation, author)
+        negotiation_ended(negotiation)
+    return negotiation
+
+
+def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
+    """Give a failed negotiation another go from the turn that failed."""
+    with transaction.atomic():
+        negotiation = lock_negotiation(negotiation.pk)
+        if negotiation.status != NegotiationStatus.FAILED:
+            raise ProcurError("Only a failed negotiation can be retried.")
+        quote = lock_quote(negotiation.quote_id)
+        if quote.status not in (
+            QuoteStatus.NEGOTIATING,
+            QuoteStatus.EVALUATING,
+            QuoteStatus.AWAITING_APPROVAL,
+        ):
+            raise ProcurError(
+                f"This quote is {quote.get_status_display().lower()}; its negotiations are final."
+            )
+        negotiation.status = NegotiationStatus.ACTIVE
+        negotiation.error = ""
+        negotiation.turn_deliveries = 0
+        negotiation.ended_at = None
+        append_message(negotiation, sender=Sender.SYSTEM, text=f"Retried by {_who(author)}.")
+        negotiation.save(
+            update_fields=["status", "error", "turn_deliveries", "ended_at", "last_activity_at"]
+        )
+        if quote.status != QuoteStatus.NEGOTIATING:
+            quote.status, quote.recommendation, quote.ended_at = QuoteStatus.NEGOTIATING, None, None
+            quote.save(update_fields=["status", "recommendation", "ended_at"])
+        publish_state(negotiation)
+        schedule_turn(negotiation, negotiation.turns_taken + 1)
+    return negotiation
+
+
+def negotiation_requeue(*, negotiation: Negotiation) -> None:
+    """Enqueue the next turn of a negotiation whose task was lost (stalled)."""
+    with transaction.atomic():
+        negotiation = lock_negotiation(negotiation.pk)
+        if negotiation.status not in RUNNING:
+            raise ProcurError(
+                f"Only a running negotiation can be requeued "
+                f"(this one is {negotiation.get_status_display().lower()})."
+            )
+        schedule_turn(negotiation, negotiation.turns_taken + 1)
+
+
+def _for_each(quote: Quote, statuses, action: Callable[[Negotiation], None]) -> int:
+    """Apply ``action`` to each negotiation in ``statuses``, row-locked in pk order."""
+    done = 0
+    for pk in quote.negotiations.order_by("pk").values_list("pk", flat=True):
+        negotiation = lock_negotiation(pk)
+        if negotiation.status in statuses:
+            action(negotiation)
+            done += 1
+    return done
+
+
+def quote_intervene(
+    *, quote: Quote, author, text: str, client_id: str | None = None
+) -> list[Message]:
+    """The same guidance to each of the quote's negotiations that is still open."""
+    _clean_text(text, "guidance")
+    messages = [
+        negotiation_intervene(
+            negotiation=negotiation,
+            author=author,
+            text=text,
+            client_id=f"{client_id}:{negotiation.slot}" if client_id else None,
+        )
+        for negotiation in quote.negotiations.select_related("supplier").order_by("slot")
+        if not negotiation.is_ended
+    ]
+    if not messages:
+        raise ProcurError("All of this quote's negotiations have ended; there is no one to guide.")
+    return messages
+
+
+def quote_pause(*, quote: Quote, author=None) -> Quote:
+    with transaction.atomic():
+        if not _for_each(quote, PAUSABLE, lambda n: _pause(n, author)):
+            raise ProcurError("No negotiation of this quote is running.")
+    return quote
+
+
+def quote_resume(*, quote: Quote, author=None) -> Quote:
+    with transaction.atomic():
+        if not _for_each(quote, (NegotiationStatus.PAUSED,), lambda n: _resume(n, author)):
+            raise ProcurError("No negotiation of this quote is paused.")
+    return quote
+
+
+def quote_cancel(*, quote: Quote, author=None) -> Quote:
+    with transaction.atomic():
+        _for_each(quote, OPEN, lambda n: _cancel(n, author))
+        quote = lock_quote(quote.pk)
+        if quote.status in (QuoteStatus.AWARDED, QuoteStatus.CLOSED, QuoteStatus.CANCELLED):
+            raise ProcurError(f"This quote is already {quote.get_status_display().lower()}.")
+        quote.status = QuoteStatus.CANCELLED
+        quote.ended_at = timezone.now()
+        quote.save(update_fields=["status", "ended_at"])
+        transaction.on_commit(partial(live.publish_quote, quote.pk))
+    return quote

@@ -1,0 +1,61 @@
+"""Appending to a negotiation's transcript, and the locks and scheduling that go with it.
+
+Every write to a negotiation happens with its row locked (``lock_negotiation``) inside a
+transaction, so the next ``seq`` is taken by one writer at a time and never twice.
+"""
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from negotiations import live
+from negotiations.models import Message, Negotiation, Quote, Sender
+
+
+def lock_negotiation(negotiation_id: int) -> Negotiation:
+    """The negotiation, row-locked until the transaction ends (its quote and supplier loaded)."""
+    return (
+        Negotiation.objects.select_for_update(of=("self",))
+        .select_related("quote", "supplier")
+        .get(pk=negotiation_id)
+    )
+
+
+def lock_quote(quote_id: int) -> Quote:
+    return Quote.objects.select_for_update().get(pk=quote_id)
+
+
+def append_message(
+    negotiation: Negotiation, *, sender: Sender, text: str, action: str = "message", **fields
+) -> Message:
+    """Store the next message of a locked negotiation and push it to the room after commit."""
+    last = negotiation.messages.aggregate(last=Max("seq"))["last"] or 0
+    message = Message.objects.create(
+        negotiation=negotiation,
+        seq=last + 1,
+        round=negotiation.round,
+        sender=sender,
+        action=action,
+        text=text,
+        **fields,
+    )
+    negotiation.last_activity_at = timezone.now()
+    transaction.on_commit(partial(live.publish_message, message.id))
+    return message
+
+
+def publish_state(negotiation: Negotiation) -> None:
+    """Push the negotiation's status/progress and its quote's header after commit."""
+    transaction.on_commit(partial(live.publish_negotiation, negotiation.id))
+    transaction.on_commit(partial(live.publish_quote, negotiation.quote_id))
+
+
+def schedule_turn(negotiation: Negotiation, turn: int) -> None:
+    """Enqueue the turn after commit; a copy already queued is harmless (turns are idempotent)."""
+    from negotiations.tasks import negotiation_turn  # tasks import services: import at call time
+
+    delay = settings.PROCUR_TURN_DELAY or None
+    negotiation_turn.apply_async_on_commit((negotiation.id, turn), countdown=delay)

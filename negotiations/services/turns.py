@@ -1,0 +1,232 @@
+"""One agent turn of one negotiation: claim it, let the agent move, store the move.
+
+A turn task carries the number of the turn it plays. Three short transactions make it safe to
+run a turn twice, or to kill it anywhere:
+
+1. *claim*: with the row locked, skip a turn already stored; take a lease (a token per
+   execution) so two copies never work at once; count the delivery and fail the negotiation
+   when the same turn has been started ``MAX_DELIVERIES`` times without completing.
+2. *move*: outside any transaction (an LLM call may take seconds), build the context from the
+   database and ask the agent for its move.
+3. *commit*: with the row locked and the lease still ours, store the message, advance the
+   negotiation, and enqueue the next turn after commit.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import uuid4
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from negotiations.agents import AgentContext, AgentTurn, AgentUnavailable, take_turn
+from negotiations.engine import (
+    Action,
+    Side,
+    Turn,
+    brand_utility,
+    referee,
+    standing_offer,
+    supplier_utility,
+)
+from negotiations.models import AgentCall, Negotiation, NegotiationStatus, Quote, Sender
+from negotiations.services.context import build_context
+from negotiations.services.evaluation import negotiation_ended
+from negotiations.services.preferences import brand_preferences
+from negotiations.services.transcript import (
+    append_message,
+    lock_negotiation,
+    publish_state,
+    schedule_turn,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_DELIVERIES = 3
+PLAYABLE = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
+
+
+@dataclass(frozen=True)
+class TurnOutcome:
+    """What became of a turn task: ``retry_in`` seconds is set when the task should retry."""
+
+    result: str
+    retry_in: float | None = None
+
+
+def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> TurnOutcome:
+    token = uuid4().hex
+    claimed = _claim(negotiation_id, turn, token, redelivered)
+    if claimed is not None:
+        return claimed
+    try:
+        context = build_context(negotiation_id, turn)
+        agent_turn = take_turn(context)
+    except AgentUnavailable as exc:
+        return _release_after_failure(negotiation_id, turn, token, str(exc))
+    except Exception as exc:  # a defect or bad data: counted like any failed delivery
+        logger.exception("turn %s of negotiation %s raised", turn, negotiation_id)
+        return _release_after_failure(negotiation_id, turn, token, f"{type(exc).__name__}: {exc}")
+    return _commit(negotiation_id, turn, token, context, agent_turn)
+
+
+@transaction.atomic
+def _claim(negotiation_id: int, turn: int, token: str, redelivered: bool) -> TurnOutcome | None:
+    """Take the turn's lease, or say why not (``None`` means claimed)."""
+    negotiation = lock_negotiation(negotiation_id)
+    if negotiation.turns_taken >= turn:
+        # Stored already. A redelivery follows a crash, which may have lost the successor.
+        if redelivered and negotiation.turns_taken == turn and negotiation.status in PLAYABLE:
+            schedule_turn(negotiation, turn + 1)
+        return TurnOutcome("already done")
+    if negotiation.status not in PLAYABLE or negotiation.turns_taken != turn - 1:
+        return TurnOutcome(f"not playable ({negotiation.status})")
+    now = timezone.now()
+    if negotiation.lease_token and negotiation.lease_expires_at > now:
+        return TurnOutcome("busy", retry_in=(negotiation.lease_expires_at - now).total_seconds())
+    if negotiation.turn_deliveries >= MAX_DELIVERIES:
+        _fail(
+            negotiation,
+            f"Turn {turn} was started {MAX_DELIVERIES} times without completing. "
+            f"Last error: {negotiation.error or 'the worker stopped during the turn'}",
+        )
+        return TurnOutcome("failed")
+    was_queued = negotiation.status == NegotiationStatus.QUEUED
+    negotiation.status = NegotiationStatus.ACTIVE
+    negotiation.turn_deliveries += 1
+    negotiation.lease_token = token
+    negotiation.lease_expires_at = now + timedelta(seconds=settings.TURN_TIME_LIMIT + 5)
+    negotiation.last_activity_at = now
+    negotiation.save(
+        update_fields=[
+            "status",
+            "turn_deliveries",
+            "lease_token",
+            "lease_expires_at",
+            "last_activity_at",
+        ]
+    )
+    if was_queued:
+        publish_state(negotiation)
+    return None
+
+
+@transaction.atomic
+def _release_after_failure(negotiation_id: int, turn: int, token: str, reason: str) -> TurnOutcome:
+    negotiation = lock_negotiation(negotiation_id)
+    if negotiation.lease_token != token:
+        return TurnOutcome("lease lost")
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.error = reason
+    if negotiation.turn_deliveries >= MAX_DELIVERIES:
+        _fail(
+            negotiation,
+            f"The agent could not take turn {turn} after {MAX_DELIVERIES} tries: {reason}",
+        )
+        return TurnOutcome("failed")
+    negotiation.save(update_fields=["lease_token", "lease_expires_at", "error"])
+    return TurnOutcome("retry", retry_in=2.0**negotiation.turn_deliveries)
+
+
+def _fail(negotiation: Negotiation, reason: str) -> None:
+    negotiation.status = NegotiationStatus.FAILED
+    negotiation.error = reason
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.ended_at = timezone.now()
+    append_message(negotiation, sender=Sender.SYSTEM, text=f"This negotiation failed. {reason}")
+    negotiation.save(
+        update_fields=[
+            "status",
+            "error",
+            "lease_token",
+            "lease_expires_at",
+            "ended_at",
+            "last_activity_at",
+        ]
+    )
+    publish_state(negotiation)
+    negotiation_ended(negotiation)
+
+
+def _take_question(quote_id: int) -> bool:
+    """Spend one of the quote's questions, if any is left (shared by its three negotiations)."""
+    return bool(
+        Quote.objects.filter(pk=quote_id, questions_asked__lt=F("question_budget")).update(
+            questions_asked=F("questions_asked") + 1
+        )
+    )
+
+
+@transaction.atomic
+def _commit(
+    negotiation_id: int, turn: int, token: str, context: AgentContext, agent_turn: AgentTurn
+) -> TurnOutcome:
+    negotiation = lock_negotiation(negotiation_id)
+    ours = negotiation.lease_token == token
+    if not ours or negotiation.turns_taken != turn - 1 or negotiation.status not in PLAYABLE:
+        # Paused or cancelled meanwhile, or our lease ran out and another copy took over.
+        if ours:
+            negotiation.lease_token, negotiation.lease_expires_at = "", None
+            negotiation.save(update_fields=["lease_token", "lease_expires_at"])
+        return TurnOutcome("discarded")
+
+    move, side = agent_turn.move, context.side
+    action = move.action
+    question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
+    if action is Action.ASK_INFO and not question_asked:
+        action = Action.MESSAGE  # the budget ran out meanwhile: the agent goes on without asking
+    negotiation.round = context.state.round
+    message = append_message(
+        negotiation,
+        sender=Sender(side.value),
+        action=action.value,
+        text=agent_turn.text,
+        terms=move.terms.to_dict() if move.terms else None,
+        strategies=list(move.strategies),
+        rationale=list(move.rationale),
+        question=move.question or "",
+        guardrail_violations=list(agent_turn.violations),
+    )
+    AgentCall.objects.bulk_create(
+        AgentCall(negotiation=negotiation, turn=turn, side=side.value, **vars(call))
+        for call in agent_turn.calls
+    )
+    negotiation.turns_taken = turn
+    negotiation.turn_deliveries = 0
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.error = ""
+
+    history = (*context.state.history, Turn(side, move, context.state.round))
+    if side is Side.SUPPLIER:
+        message.verdict = referee(standing_offer(history, Side.SUPPLIER), context.brand).value
+        message.save(update_fields=["verdict"])
+
+    if action is Action.ACCEPT and move.terms:
+        negotiation.status = NegotiationStatus.AGREED
+        negotiation.final_terms = move.terms.to_dict()
+        negotiation.brand_utility = brand_utility(move.terms, brand_preferences(negotiation))
+        negotiation.supplier_utility = supplier_utility(move.terms, context.supplier)
+    elif action is Action.WALK_AWAY:
+        negotiation.status = NegotiationStatus.WALKED_AWAY
+    elif question_asked:
+        negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
+    elif side is Side.SUPPLIER and negotiation.round >= context.state.max_rounds:
+        negotiation.status = NegotiationStatus.IMPASSE
+        append_message(
+            negotiation,
+            sender=Sender.SYSTEM,
+            text=f"No agreement after {context.state.max_rounds} rounds: impasse.",
+        )
+    ended = negotiation.is_ended
+    if ended:
+        negotiation.ended_at = timezone.now()
+    negotiation.save()
+    publish_state(negotiation)
+    if ended:
+        negotiation_ended(negotiation)
+    elif negotiation.status == NegotiationStatus.ACTIVE:
+        schedule_turn(negotiation, turn + 1)
+    return TurnOutcome(negotiation.status)

@@ -1,0 +1,39 @@
+import time
+
+import pytest
+
+from negotiations.models import ENDED_STATUSES, Negotiation, Quote
+from tests.factories import QuoteFactory, SupplierFactory
+from vendors.models import Temperament
+
+
+@pytest.fixture
+def suppliers(organisation):
+    return [
+        SupplierFactory(organisation=organisation, name=name, temperament=temperament)
+        for name, temperament in [
+            ("Pacific Glassworks", Temperament.HARDBALL),
+            ("Northwind Packaging", Temperament.BALANCED),
+            ("Lumen Bottle Co.", Temperament.FLEXIBLE),
+        ]
+    ]
+
+
+@pytest.fixture
+def quote(organisation, user):
+    return QuoteFactory(organisation=organisation, created_by=user)
+
+
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1):
+    """Poll the database until ``predicate()`` is truthy; fail with what was last seen."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def all_ended(quote: Quote) -> bool:
+    return all(n.status in ENDED_STATUSES for n in Negotiation.objects.filter(quote=quote))
