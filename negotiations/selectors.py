@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, QuerySet, Sum
+from django.db.models import DecimalField, F, Prefetch, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from negotiations.models import Message, Negotiation, Quote
