@@ -1,13 +1,315 @@
-"""Pages of the negotiations app: thin views over selectors and services."""
+"""Pages of the negotiations app: thin views over selectors and services.
 
+Every POST calls one service. A refusal (``services.ProcurError``) is shown to the user, never a
+500. HTMX posts get the fragment they target back; the consequences arrive over the websocket.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from negotiations import selectors
+from negotiations import live, selectors, services
+from negotiations.forms import AwardForm, InterventionForm, QuoteForm
+from negotiations.models import Negotiation, Quote, Sender
+from procur.accounts.tenancy import get_for_user
+
+NEGOTIATION_ACTIONS: dict[str, Callable[..., Negotiation]] = {
+    "pause": services.negotiation_pause,
+    "resume": services.negotiation_resume,
+    "cancel": services.negotiation_cancel,
+    "retry": services.negotiation_retry,
+}
+QUOTE_ACTIONS: dict[str, Callable[..., Quote]] = {
+    "pause": services.quote_pause,
+    "resume": services.quote_resume,
+    "cancel": services.quote_cancel,
+}
+
+
+def _get_quote_for_user(request: HttpRequest, pk: int) -> Quote:
+    return get_for_user(Quote.objects.all(), request.user, pk)
+
+
+def _get_negotiation_for_user(request: HttpRequest, pk: int) -> Negotiation:
+    queryset = Negotiation.objects.select_related("quote", "supplier")
+    return get_for_user(queryset, request.user, pk, field="quote__organisation")
+
+
+def _room_url(quote: Quote) -> str:
+    return reverse("quote_room", args=[quote.pk])
+
+
+def _fragment_or_redirect(
+    request: HttpRequest, quote: Quote, render_fragment: Callable[[live.Room], str], error: str
+) -> HttpResponse:
+    """HTMX: the re-rendered fragment (showing ``error``); a plain POST: back to the room."""
+    if request.htmx:
+        # Reloaded: the service just changed it.
+        return HttpResponse(render_fragment(live.load_room(Quote.objects.get(pk=quote.pk))))
+    if error:
+        messages.error(request, error)
+    return redirect(_room_url(quote))
+
+
+# --- Dashboard -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    quote: Quote
+    best_price: Decimal | None = None
+    best_supplier: str = ""
+    savings: Decimal | None = None
+
+
+def _quote_rows(quotes: list[Quote]) -> list[QuoteRow]:
+    """Each quote's best standing (or agreed) supplier price, and what it saves on that
+    supplier's opening price over the quantity."""
+    opening: dict[int, Decimal] = {}
+    standing: dict[int, Decimal] = {}
+    for offer in selectors.offers_for_quotes(q.pk for q in quotes):
+        if offer.sender == Sender.SUPPLIER:
+            price = Decimal(str(offer.terms["unit_price"]))
+            opening.setdefault(offer.negotiation_id, price)
+            standing[offer.negotiation_id] = price
+    rows = []
+    for quote in quotes:
+        best: tuple[Decimal, Negotiation] | None = None
+        for negotiation in quote.negotiations.all():
+            if negotiation.final_terms:
+                price = Decimal(str(negotiation.final_terms["unit_price"]))
+            else:
+                price = standing.get(negotiation.pk)
+            if price is not None and (best is None or price < best[0]):
+                best = (price, negotiation)
+        if best is None:
+            rows.append(QuoteRow(quote))
+            continue
+        price, negotiation = best
+        first = opening.get(negotiation.pk, price)
+        rows.append(
+            QuoteRow(quote, price, negotiation.supplier.name, (first - price) * quote.quantity)
+        )
+    return rows
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    quotes = selectors.quotes_for_user(request.user)
-    return render(request, "negotiations/dashboard.html", {"quotes": quotes})
+    quotes = list(selectors.quotes_for_user(request.user)[:100])
+    return render(request, "negotiations/dashboard.html", {"rows": _quote_rows(quotes)})
+
+
+# --- Creating and starting a quote ---------------------------------------------------------------
+
+
+@login_required
+def quote_create(request: HttpRequest) -> HttpResponse:
+    if request.user.organisation_id is None:
+        raise Http404("Quotes belong to an organisation; platform users work in the admin.")
+    form = QuoteForm(request.POST or None, organisation=request.user.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a refused start leaves no half-made draft behind
+                quote = form.save(commit=False)
+                quote.created_by = request.user
+                quote.save()
+                services.quote_start(quote=quote, suppliers=form.cleaned_data["suppliers"] or None)
+        except services.ProcurError as error:
+            for field, errors in error.field_errors.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+            form.add_error(None, error.message)
+        else:
+            url = _room_url(quote)
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    template = "negotiations/quote_new_form.html" if request.htmx else "negotiations/quote_new.html"
+    return render(request, template, {"form": form})
+
+
+@login_required
+@require_POST
+def quote_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a draft quote with Procur's shortlist."""
+    quote = _get_quote_for_user(request, pk)
+    try:
+        services.quote_start(quote=quote)
+    except services.ProcurError as error:
+        messages.error(request, error.message)
+    url = _room_url(quote)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+# --- The negotiation room ------------------------------------------------------------------------
+
+
+@login_required
+def quote_room(request: HttpRequest, pk: int) -> HttpResponse:
+    room = live.load_room(_get_quote_for_user(request, pk), with_transcripts=True)
+    return render(request, "negotiations/room.html", {"room": room, "quote": room.quote})
+
+
+def _intervention(
+    request: HttpRequest, post: Callable[[str, str | None], object]
+) -> tuple[InterventionForm, str]:
+    """Validate the posted text and hand it to ``post``; the form to show next and any error."""
+    form = InterventionForm(request.POST)
+    if not form.is_valid():
+        return form, "Write something first (at most 2,000 characters)."
+    try:
+        post(form.cleaned_data["text"], form.cleaned_data["client_id"] or None)
+    except services.ProcurError as error:
+        return form, error.message
+    return InterventionForm(), ""
+
+
+@login_required
+@require_POST
+def quote_intervene(request: HttpRequest, pk: int) -> HttpResponse:
+    """Guidance to all of the quote's open negotiations at once."""
+    quote = _get_quote_for_user(request, pk)
+    form, error = _intervention(
+        request,
+        lambda text, client_id: services.quote_intervene(
+            quote=quote, author=request.user, text=text, client_id=client_id
+        ),
+    )
+    return _fragment_or_redirect(
+        request,
+        quote,
+        lambda room: live.render_quote_fragment(
+            "guidance", room, oob=False, request=request, form=form, error=error
+        ),
+        error,
+    )
+
+
+def _column_post(
+    request: HttpRequest, pk: int, fragment: str, service: Callable[..., object]
+) -> HttpResponse:
+    negotiation = _get_negotiation_for_user(request, pk)
+    form, error = _intervention(
+        request,
+        lambda text, client_id: service(
+            negotiation=negotiation, author=request.user, text=text, client_id=client_id
+        ),
+    )
+    return _fragment_or_redirect(
+        request,
+        negotiation.quote,
+        lambda room: live.render_column_fragment(
+            fragment,
+            room,
+            live.column_of(room, negotiation.pk),
+            oob=False,
+            request=request,
+            form=form,
+            error=error,
+        ),
+        error,
+    )
+
+
+@login_required
+@require_POST
+def negotiation_intervene(request: HttpRequest, pk: int) -> HttpResponse:
+    return _column_post(request, pk, "intervene", services.negotiation_intervene)
+
+
+@login_required
+@require_POST
+def negotiation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _column_post(request, pk, "question", services.negotiation_answer)
+
+
+@login_required
+@require_POST
+def negotiation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Pause, resume, cancel or retry one negotiation."""
+    negotiation = _get_negotiation_for_user(request, pk)
+    if action not in NEGOTIATION_ACTIONS:
+        raise Http404("No such action.")
+    error = ""
+    try:
+        NEGOTIATION_ACTIONS[action](negotiation=negotiation, author=request.user)
+    except services.ProcurError as exc:
+        error = exc.message
+    return _fragment_or_redirect(
+        request,
+        negotiation.quote,
+        lambda room: live.render_column_fragment(
+            "status", room, live.column_of(room, negotiation.pk), oob=False, error=error
+        ),
+        error,
+    )
+
+
+@login_required
+@require_POST
+def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Pause, resume or cancel all of a quote's negotiations."""
+    quote = _get_quote_for_user(request, pk)
+    if action not in QUOTE_ACTIONS:
+        raise Http404("No such action.")
+    error = ""
+    try:
+        QUOTE_ACTIONS[action](quote=quote, author=request.user)
+    except services.ProcurError as exc:
+        error = exc.message
+    return _fragment_or_redirect(
+        request,
+        quote,
+        lambda room: live.render_quote_fragment("header", room, oob=False, error=error),
+        error,
+    )
+
+
+@login_required
+@require_POST
+def quote_award(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve: award the quote to one of its negotiations."""
+    quote = _get_quote_for_user(request, pk)
+    form = AwardForm(request.POST)
+    negotiation = (
+        quote.negotiations.filter(pk=form.cleaned_data["negotiation"]).first()
+        if form.is_valid()
+        else None
+    )
+    error = ""
+    try:
+        if negotiation is None:
+            raise services.ProcurError("Choose one of this quote's suppliers to award.")
+        services.quote_award(quote=quote, negotiation=negotiation, author=request.user)
+    except services.ProcurError as exc:
+        error = exc.message
+    return _outcome_response(request, quote, error)
+
+
+@login_required
+@require_POST
+def quote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reject: close the quote without an award."""
+    quote = _get_quote_for_user(request, pk)
+    error = ""
+    try:
+        services.quote_close_without_award(quote=quote, author=request.user)
+    except services.ProcurError as exc:
+        error = exc.message
+    return _outcome_response(request, quote, error)
+
+
+def _outcome_response(request: HttpRequest, quote: Quote, error: str) -> HttpResponse:
+    return _fragment_or_redirect(
+        request,
+        quote,
+        lambda room: live.render_quote_fragment("outcome", room, oob=False, error=error),
+        error,
+    )

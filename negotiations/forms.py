@@ -1,0 +1,86 @@
+"""Forms of the negotiation pages; rules shared with the services are asked of the services."""
+
+from django import forms
+
+from negotiations import services
+from negotiations.models import Quote
+from vendors.models import Supplier
+
+
+class QuoteForm(forms.ModelForm):
+    suppliers = forms.ModelMultipleChoiceField(
+        queryset=Supplier.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Pick three, or none to let Procur shortlist the best fits.",
+    )
+
+    class Meta:
+        model = Quote
+        fields = [
+            "product",
+            "category",
+            "description",
+            "quantity",
+            "unit",
+            "currency",
+            "target_price",
+            "max_price",
+            "needed_by",
+            "weight_price",
+            "weight_lead_time",
+            "weight_payment_terms",
+            "requirements",
+            "max_rounds",
+            "question_budget",
+        ]
+        widgets = {
+            "needed_by": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "requirements": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "target_price": "Target unit price",
+            "max_price": "Maximum unit price",
+            "weight_price": "Price weight",
+            "weight_lead_time": "Lead-time weight",
+            "weight_payment_terms": "Payment-terms weight",
+            "question_budget": "Questions the agents may ask",
+        }
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["suppliers"].queryset = Supplier.objects.filter(
+            organisation=organisation, is_active=True
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        draft = Quote(
+            organisation=self.instance.organisation,
+            **{name: cleaned.get(name) for name in self._meta.fields},
+        )
+        # The service decides what a negotiable quote is; the form shows its verdict inline.
+        for field, messages in services.quote_validation_errors(quote=draft).items():
+            if field in self.errors:
+                continue
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class InterventionForm(forms.Form):
+    """Guidance or an answer; ``client_id`` makes a re-sent form count once."""
+
+    text = forms.CharField(
+        max_length=2000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "e.g. push for 45-day payment"}),
+    )
+    # Room for the ":<slot>" suffix quote-wide guidance adds per negotiation (column: 64).
+    client_id = forms.CharField(max_length=60, required=False, widget=forms.HiddenInput)
+
+
+class AwardForm(forms.Form):
+    negotiation = forms.IntegerField(min_value=1)
