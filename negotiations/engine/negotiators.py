@@ -41,10 +41,10 @@ from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer, brand_scorer, supplier_scorer
 
 PARTIAL_SHIPMENTS_QUESTION = "Are partial shipments acceptable?"
-HOPELESS_MARGIN = 0.05
+HOPELESS_MARGIN = 0.25
 """How far (as a fraction of our price limit) even the most hopeful plausible projection of the
 opponent's deadline price must be beyond our limit before we call the negotiation hopeless."""
-HOPELESS_FROM = 0.7
+HOPELESS_FROM = 0.75
 """Share of the rounds played before a walk-away on the ZOPA estimate is considered."""
 Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
@@ -71,6 +71,8 @@ class _Negotiator:
     profile: Profile
     price_limit: float
     """Our hard price limit (brand maximum, supplier cost floor)."""
+    price_direction: int
+    """+1 if higher prices are better for us, -1 if lower ones are."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -158,10 +160,9 @@ class _Negotiator:
         model = view.opponent
         if t < HOPELESS_FROM or model.projected_range is None or not model.moved:
             return False
-        low, high = model.projected_range
-        if self.side is Side.BRAND:
-            return (low - self.price_limit) / self.price_limit > HOPELESS_MARGIN
-        return (self.price_limit - high) / self.price_limit > HOPELESS_MARGIN
+        hopeful = model.projected_range[0 if self.price_direction < 0 else 1]
+        shortfall = (self.price_limit - hopeful) * self.price_direction / self.price_limit
+        return shortfall > HOPELESS_MARGIN
 
     def _bargain(self, state: NegotiationState, view: _View, quantity: int) -> Move:
         t = _time(state.round, state.max_rounds)
@@ -276,7 +277,7 @@ class _Negotiator:
         if price is None:  # a lead time forced to our limit can put the target out of reach
             price = s.price_best
         if plan.anchor:
-            price += plan.anchor * s.price_best * (1 if s.price_best > s.price_worst else -1)
+            price += plan.anchor * s.price_best * self.price_direction
         lead, pay, warranty = package
         return Terms(self._round_price(price), quantity, lead, pay, warranty, self.currency)
 
@@ -322,10 +323,11 @@ class _Negotiator:
         )
 
     def _split(self, own: Terms, theirs: Terms, quantity: int) -> Terms | None:
-        """Midpoint of our last offer and the nearest version of theirs inside our limits
-        (payment snapped to the allowed options); None if theirs cannot be brought inside."""
-        theirs = self._clamp(theirs, quantity)[0]  # type: ignore[assignment]
-        if theirs is None:
+        """Midpoint of the nearest versions of both offers inside our limits (payment snapped
+        to the allowed options; limits are intervals, so the midpoint is inside them too).
+        None if either cannot be brought inside."""
+        own, theirs = self._clamp(own, quantity)[0], self._clamp(theirs, quantity)[0]  # type: ignore[assignment]
+        if own is None or theirs is None:
             return None
         mid_pay = (own.payment_terms_days + theirs.payment_terms_days) / 2
         pay = min(PAYMENT_TERMS_DAYS, key=lambda d: (abs(d - mid_pay), d))
@@ -343,6 +345,7 @@ class BrandNegotiator(_Negotiator):
     """Negotiates for the buying brand (moves first in every round)."""
 
     side = Side.BRAND
+    price_direction = -1
 
     def __init__(self, prefs: BrandPreferences, seed: int) -> None:
         super().__init__(seed)
@@ -439,6 +442,7 @@ class SupplierNegotiator(_Negotiator):
     """Simulated supplier; answers each brand move in the same round."""
 
     side = Side.SUPPLIER
+    price_direction = 1
 
     def __init__(self, prefs: SupplierPreferences, seed: int) -> None:
         super().__init__(seed)

@@ -60,10 +60,10 @@ def model_opponent(
     if not terms:
         return OpponentModel((), 0.0, None, None, False)
     prices = [price_equivalent(o, terms[-1]) for o in terms]
-    first = prices[0]
+    scale = max(abs(prices[0]), 0.01)
     recent = prices[-4:]
-    concession = abs(recent[0] - recent[-1]) / (first * max(1, len(recent) - 1))
-    moved = abs(prices[0] - prices[-1]) > 0.005 * first
+    concession = abs(recent[0] - recent[-1]) / (scale * max(1, len(recent) - 1))
+    moved = abs(prices[0] - prices[-1]) > 0.005 * scale
     fits = _project([t for t, _ in offers[_SKIP:]], prices[_SKIP:])
     if not fits:
         return OpponentModel(terms, concession, None, None, moved)

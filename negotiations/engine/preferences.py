@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
+from negotiations.engine.terms import money
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,9 @@ class BrandPreferences:
     target_warranty_months: int = 12
 
     def __post_init__(self) -> None:
+        # Prices in cents; a limit between two cents is rounded to the safe side.
+        object.__setattr__(self, "target_price", money(self.target_price))
+        object.__setattr__(self, "max_price", money(self.max_price, ROUND_FLOOR))
         if self.quantity < 1:
             raise ValueError("quantity must be >= 1")
         if not 0 < self.target_price <= self.max_price:
@@ -102,6 +106,8 @@ class SupplierPreferences:
     reservation: float = 0.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "cost_floor", money(self.cost_floor, ROUND_CEILING))
+        object.__setattr__(self, "list_price", money(self.list_price))
         if not 0 < self.cost_floor <= self.list_price:
             raise ValueError("need 0 < cost_floor <= list_price")
         if self.fastest_lead_time_days < 0 or self.capacity < 0:

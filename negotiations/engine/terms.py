@@ -12,14 +12,12 @@ PAYMENT_TERMS_DAYS: tuple[int, ...] = (0, 30, 45, 60, 90)
 """Payment terms the negotiators choose from (net days)."""
 
 
-def money(value: Decimal | float | int | str) -> Decimal:
-    """Quantise a price to cents (half up); floats go through ``repr`` to avoid binary noise."""
-    dec = (
-        value
-        if isinstance(value, Decimal)
-        else Decimal(repr(value) if isinstance(value, float) else value)
-    )
-    return dec.quantize(CENT, rounding=ROUND_HALF_UP)
+def money(value: Decimal | float | int | str, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """Quantise a price to cents (half up unless told); floats go through ``repr`` to avoid
+    binary noise."""
+    if isinstance(value, float):
+        value = repr(value)
+    return Decimal(value).quantize(CENT, rounding=rounding)
 
 
 @dataclass(frozen=True, slots=True)
