@@ -133,7 +133,7 @@ class ScrapeTimeCollector:
         yield open_now
         stalled = GaugeMetricFamily(
             "procur_negotiations_stalled",
-            "Active negotiations with no new message for longer than PROCUR_STALL_SECONDS.",
+            "Running negotiations with no new message for longer than PROCUR_STALL_SECONDS.",
         )
         stalled.add_metric([], selectors.stalled_negotiations().count())
         yield stalled

@@ -11,6 +11,8 @@ from negotiations.models import Negotiation, NegotiationStatus
 from procur.accounts.tenancy import scope_to_user
 
 RECENT_FAILURES = 20
+# The statuses in which a negotiation waits on its next turn task.
+RUNNING = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
 
 
 def _visible_to(queryset: QuerySet[Negotiation], user) -> QuerySet[Negotiation]:
@@ -21,15 +23,16 @@ def _visible_to(queryset: QuerySet[Negotiation], user) -> QuerySet[Negotiation]:
 
 
 def stalled_negotiations(user=None, *, now: datetime | None = None) -> QuerySet[Negotiation]:
-    """Active negotiations with no new message for longer than ``PROCUR_STALL_SECONDS``.
+    """Running negotiations with no new message for longer than ``PROCUR_STALL_SECONDS``.
 
-    A turn still holding a live lease is working (a slow model call), not stalled.
+    Queued ones count too: a lost first turn leaves a negotiation queued for ever. A turn still
+    holding a live lease is working (a slow model call), not stalled.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.PROCUR_STALL_SECONDS)
     stalled = Negotiation.objects.filter(
         Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff),
-        status=NegotiationStatus.ACTIVE,
+        status__in=RUNNING,
     ).exclude(lease_expires_at__gt=now)
     return (
         _visible_to(stalled, user)
