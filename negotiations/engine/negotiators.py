@@ -224,7 +224,7 @@ class _Negotiator:
             )
         return Context(
             side=self.side,
-            t=min(1.0, t**self._jitter) if t < 1.0 else 1.0,
+            t=t**self._jitter,
             round=state.round,
             max_rounds=state.max_rounds,
             reservation=self.scorer.reservation,
@@ -269,7 +269,7 @@ class _Negotiator:
             return nearest  # conceding that far: offer their own terms, brought inside our limits
         package = self._ideal_package()
         if plan.trade_terms and view.opponent.offers:
-            traded = self._trade(view.opponent, plan.target)
+            traded = self._trade(view.opponent)
             if s.price_for(plan.target, s.rest(*traded)) is not None:
                 package = traded
         package = self._meet_lead_limit(package, view.opponent_standing)
@@ -293,7 +293,7 @@ class _Negotiator:
         s = self.scorer
         return (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
 
-    def _trade(self, model: OpponentModel, target: float) -> Package:
+    def _trade(self, model: OpponentModel) -> Package:
         """The package maximising the opponent's estimated utility at our target utility.
 
         Whatever utility a package leaves us is paid back to the opponent as price, at the
@@ -306,9 +306,9 @@ class _Negotiator:
         rate = theirs_per_unit / max(1e-12, ours_per_unit)
         last = model.offers[-1]
 
-        def pick(options: set[int], ours: Scorer, value_of: str) -> int:
+        def pick(options: set[int], part: str) -> int:
             def gain(x: int) -> float:
-                return getattr(est, value_of)(x) + rate * getattr(ours, value_of)(x)
+                return getattr(est, part)(x) + rate * getattr(s, part)(x)
 
             return max(sorted(options), key=gain)
 
@@ -317,26 +317,26 @@ class _Negotiator:
         wlo, whi = sorted((int(s.warranty_best), int(s.warranty_worst)))
         warranties = {wlo, whi, min(whi, max(wlo, last.warranty_months))}
         return (
-            pick(leads, s, "lead_part"),
-            pick(set(PAYMENT_TERMS_DAYS), s, "pay_part"),
-            pick(warranties, s, "warranty_part"),
+            pick(leads, "lead_part"),
+            pick(set(PAYMENT_TERMS_DAYS), "pay_part"),
+            pick(warranties, "warranty_part"),
         )
 
     def _split(self, own: Terms, theirs: Terms, quantity: int) -> Terms | None:
         """Midpoint of the nearest versions of both offers inside our limits (payment snapped
         to the allowed options; limits are intervals, so the midpoint is inside them too).
         None if either cannot be brought inside."""
-        own, theirs = self._clamp(own, quantity)[0], self._clamp(theirs, quantity)[0]  # type: ignore[assignment]
-        if own is None or theirs is None:
+        a, b = self._clamp(own, quantity)[0], self._clamp(theirs, quantity)[0]
+        if a is None or b is None:
             return None
-        mid_pay = (own.payment_terms_days + theirs.payment_terms_days) / 2
+        mid_pay = (a.payment_terms_days + b.payment_terms_days) / 2
         pay = min(PAYMENT_TERMS_DAYS, key=lambda d: (abs(d - mid_pay), d))
         return Terms(
-            self._round_price((float(own.unit_price) + float(theirs.unit_price)) / 2),
+            self._round_price((float(a.unit_price) + float(b.unit_price)) / 2),
             quantity,
-            (own.lead_time_days + theirs.lead_time_days) // 2,
+            (a.lead_time_days + b.lead_time_days) // 2,
             pay,
-            (own.warranty_months + theirs.warranty_months) // 2,
+            (a.warranty_months + b.warranty_months) // 2,
             self.currency,
         )
 
