@@ -95,7 +95,9 @@ class Row:
     supplier_utility: float = 0.0
     pareto: list[float] = field(default_factory=list)
     nash: list[float] = field(default_factory=list)
-    rounds: int = 0
+    zopa_rounds: int = 0
+    no_zopa_rounds: int = 0
+    no_zopa_walkaways: int = 0
     runs: int = 0
     corrections: int = 0
     violations: int = 0
@@ -122,14 +124,17 @@ class Row:
         return sum(self.nash) / len(self.nash) if self.nash else 0.0
 
     @property
-    def mean_rounds(self) -> float:
-        return self.rounds / self.runs if self.runs else 0.0
+    def mean_zopa_rounds(self) -> float:
+        return self.zopa_rounds / self.zopa_runs if self.zopa_runs else 0.0
+
+    @property
+    def mean_no_zopa_rounds(self) -> float:
+        return self.no_zopa_rounds / self.no_zopa_runs if self.no_zopa_runs else 0.0
 
     def add(self, scenario: Scenario, brand: BrandPreferences, transcript: Transcript) -> None:
         has_zopa = zopa_exists(brand, scenario.supplier)
         deal = transcript.outcome is Outcome.AGREED
         self.runs += 1
-        self.rounds += transcript.rounds
         self.corrections += sum(1 for t in transcript.turns if t.move.violations)
         self.violations += sum(
             _limit_breaches(t, brand, scenario.supplier) for t in transcript.turns
@@ -137,8 +142,11 @@ class Row:
         if not has_zopa:
             self.no_zopa_runs += 1
             self.no_zopa_deals += deal
+            self.no_zopa_rounds += transcript.rounds
+            self.no_zopa_walkaways += transcript.outcome is Outcome.WALKED_AWAY
             return
         self.zopa_runs += 1
+        self.zopa_rounds += transcript.rounds
         if deal and transcript.final_terms is not None:
             self.zopa_deals += 1
             point = (
@@ -219,15 +227,18 @@ def _with_temperament(prefs: SupplierPreferences, temperament: str) -> SupplierP
 def format_report(report: Report, scenario_count: int) -> str:
     header = (
         "| brand profile | agreement (ZOPA) | deals w/o ZOPA | brand U | supplier U "
-        "| Pareto dist | Nash dist | rounds | guardrail corrections | limit breaches |"
+        "| Pareto dist | Nash dist | rounds (ZOPA / none) | walk-aways w/o ZOPA "
+        "| guardrail corrections | limit breaches |"
     )
-    lines = [header, "|" + "---|" * 10]
+    lines = [header, "|" + "---|" * 11]
     for r in report.rows:
         lines.append(
             f"| {r.name} | {r.agreement_rate:.1%} ({r.zopa_deals}/{r.zopa_runs}) "
             f"| {r.no_zopa_deals}/{r.no_zopa_runs} | {r.mean_brand_utility:.3f} "
             f"| {r.mean_supplier_utility:.3f} | {r.mean_pareto_distance:.3f} "
-            f"| {r.mean_nash_distance:.3f} | {r.mean_rounds:.1f} | {r.corrections} "
+            f"| {r.mean_nash_distance:.3f} "
+            f"| {r.mean_zopa_rounds:.1f} / {r.mean_no_zopa_rounds:.1f} "
+            f"| {r.no_zopa_walkaways}/{r.no_zopa_runs} | {r.corrections} "
             f"| {r.violations} |"
         )
     lines.append("")

@@ -45,7 +45,9 @@ HOPELESS_MARGIN = 0.25
 """How far (as a fraction of our price limit) even the most hopeful plausible projection of the
 opponent's deadline price must be beyond our limit before we call the negotiation hopeless."""
 HOPELESS_FROM = 0.75
-"""Share of the rounds played before a walk-away on the ZOPA estimate is considered."""
+"""Share of the rounds played before a walk-away on the projection is considered."""
+STALL_FROM = 0.6
+"""Share of the rounds played before an opponent holding its price counts as at its limit."""
 Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
 
@@ -153,28 +155,43 @@ class _Negotiator:
         utility = self.scorer.score_terms(terms)
         return utility if utility >= self.scorer.reservation else None
 
-    def _hopeless(self, view: _View, t: float) -> bool:
-        """The ZOPA estimate: late in the game, a conceding opponent whose every plausible
-        projected deadline price is beyond our price limit by a clear margin cannot be brought
-        to a deal. (A stubborn opponent that has not moved tells us nothing, so we stay.)"""
+    def _no_deal(self, view: _View, t: float) -> str | None:
+        """The ZOPA estimate: why no deal is possible, or None while one may be.
+
+        Past mid-game, an opponent that has stopped at a price beyond our limit for two offers
+        is at its own limit. From ``HOPELESS_FROM`` on, a conceding opponent whose every
+        plausible projected deadline price is beyond our limit by ``HOPELESS_MARGIN`` will not
+        get there. (A stubborn opponent that has not moved tells us nothing, so we stay.)
+        """
         model = view.opponent
+        beyond = self._beyond_limit
+        if t >= STALL_FROM and len(model.offers) >= 4:
+            last = model.offers[-1].unit_price
+            held = all(o == model.offers[-1] for o in model.offers[-3:])
+            if held and beyond(float(last)) > 0:
+                return (
+                    f"They have held at {last} beyond our limit of {self.price_limit:.2f}: "
+                    "no deal is possible."
+                )
         if t < HOPELESS_FROM or model.projected_range is None or not model.moved:
-            return False
+            return None
         hopeful = model.projected_range[0 if self.price_direction < 0 else 1]
-        shortfall = (self.price_limit - hopeful) * self.price_direction / self.price_limit
-        return shortfall > HOPELESS_MARGIN
+        if beyond(hopeful) > HOPELESS_MARGIN:
+            return (
+                f"Their prices are heading to {hopeful:.2f} at best, beyond our limit of "
+                f"{self.price_limit:.2f}: no deal is possible."
+            )
+        return None
+
+    def _beyond_limit(self, price: float) -> float:
+        """How far ``price`` is past our price limit, as a fraction of it (<= 0: inside)."""
+        return (self.price_limit - price) * self.price_direction / self.price_limit
 
     def _bargain(self, state: NegotiationState, view: _View, quantity: int) -> Move:
         t = _time(state.round, state.max_rounds)
-        if self._hopeless(view, t):
-            return Move(
-                Action.WALK_AWAY,
-                strategies=("zopa_estimate",),
-                rationale=(
-                    f"Their prices are heading to {view.opponent.projected_price:.2f}, beyond our "
-                    f"limit of {self.price_limit:.2f}: no deal is possible.",
-                ),
-            )
+        reason = self._no_deal(view, t)
+        if reason is not None:
+            return Move(Action.WALK_AWAY, strategies=("zopa_estimate",), rationale=(reason,))
         ctx = self._context(state, view, t, quantity)
         plan = self._plan(ctx)
         offer = self._offer(plan, view, quantity)
@@ -272,9 +289,16 @@ class _Negotiator:
             traded = self._trade(view.opponent)
             if s.price_for(plan.target, s.rest(*traded)) is not None:
                 package = traded
-        package = self._meet_lead_limit(package, view.opponent_standing)
-        price = s.price_for(plan.target, s.rest(*package))
-        if price is None:  # a lead time forced to our limit can put the target out of reach
+        target = plan.target
+        met = self._meet_lead_limit(package, view.opponent_standing)
+        if met != package:
+            # Our lead-time limit caps what any offer can be worth: keep conceding along the
+            # same schedule, scaled into what is still reachable.
+            package, top = met, s.price_part(s.price_best) + s.rest(*met)
+            r = s.reservation
+            target = r + (target - r) * max(0.0, top - r) / (1.0 - r)
+        price = s.price_for(target, s.rest(*package))
+        if price is None:  # rounding at the very top of the reachable range
             price = s.price_best
         if plan.anchor:
             price += plan.anchor * s.price_best * self.price_direction
