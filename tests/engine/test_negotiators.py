@@ -154,3 +154,18 @@ def test_time_based_brands_concede_over_the_rounds(profile: str) -> None:
     late = BrandNegotiator(prefs, seed=1).respond(NegotiationState(2, 3, history))
     assert early.terms is not None and late.terms is not None
     assert brand_utility(late.terms, prefs) < brand_utility(early.terms, prefs)
+
+
+def test_brand_walks_away_from_a_supplier_holding_above_its_cap() -> None:
+    held = Move(Action.COUNTER, offer("13.00"))
+    history = tuple(
+        turn
+        for r in range(1, 8)
+        for turn in (
+            Turn(Side.BRAND, Move(Action.COUNTER, offer("10.00")), r),
+            Turn(Side.SUPPLIER, held, r),
+        )
+    )
+    move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, history))
+    assert move.action is Action.WALK_AWAY
+    assert move.strategies == ("zopa_estimate",)
