@@ -228,8 +228,16 @@ class _Negotiator:
         model = view.opponent
         score = self.scorer.score_terms
         gain = 0.0
-        if len(model.offers) >= 2:
-            gain = score(model.offers[-1]) - score(model.offers[-2])
+        if len(model.offers) >= 2 and view.own_offers:
+            # Relative tit-for-tat: their price equivalent moved by some fraction; moving ours
+            # by the same fraction is worth this much to us. Price equivalents keep concessions
+            # visible while they are still beyond our limit (where utilities are clipped).
+            s, last = self.scorer, model.offers[-1]
+            before = s.price_equivalent(model.offers[-2], last)
+            fraction = (float(last.unit_price) - before) / max(abs(before), 0.01)
+            ours = float(view.own_offers[-1].unit_price)
+            span = max(1e-9, abs(s.price_best - s.price_worst))
+            gain = fraction * self.price_direction * ours * s.w_price / span
         projected = None
         if model.projected_price is not None and model.last is not None:
             last = model.last
