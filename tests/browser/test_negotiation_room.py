@@ -1,0 +1,226 @@
+"""The whole room in a real browser: daphne serving the real ASGI app in a subprocess, a real
+Celery worker, PostgreSQL and Redis. Nothing is reloaded after the room opens: every message,
+status and chart update arrives over the websocket.
+
+Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/``.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from negotiations.models import Negotiation, Quote, QuoteStatus
+from tests.factories import SupplierFactory
+from vendors.models import Temperament
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="daphne runs in another process and needs the shared PostgreSQL test database",
+    ),
+]
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+TURN_DELAY = 0.8  # seconds before each agent turn: time for the browser to intervene
+WAIT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]  # already renamed to the test database by pytest-django
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def server(transactional_db, settings) -> Iterator[str]:
+    """daphne on a free port, on the test database and this run's Redis."""
+    settings.PROCUR_TURN_DELAY = TURN_DELAY  # the in-process worker schedules the next turns
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "PROCUR_TURN_DELAY": str(TURN_DELAY),
+        "DEBUG": "true",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "procur.asgi:application",
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                assert process.poll() is None, "daphne exited during start-up"
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still plain synchronous calls.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.set_default_timeout(WAIT_MS)
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def suppliers(organisation):
+    common = {
+        "organisation": organisation,
+        "categories": ["bottles"],
+        "reliability": Decimal("4.5"),
+    }
+    return [
+        SupplierFactory(
+            name="Pacific Glassworks",
+            temperament=Temperament.HARDBALL,
+            list_price=Decimal("2.60"),
+            cost_floor=Decimal("1.75"),
+            **common,
+        ),
+        SupplierFactory(
+            name="Lumen Bottle Co.",
+            temperament=Temperament.FLEXIBLE,
+            list_price=Decimal("2.20"),
+            cost_floor=Decimal("1.60"),
+            **common,
+        ),
+        # Can make only part of the order: the brand agent asks staff whether that will do.
+        SupplierFactory(
+            name="Verde Containers",
+            temperament=Temperament.BALANCED,
+            capacity=3000,
+            list_price=Decimal("2.45"),
+            cost_floor=Decimal("1.70"),
+            **common,
+        ),
+    ]
+
+
+def test_staff_watch_guide_answer_and_award_live(
+    celery_worker, server, browser_page, user, suppliers
+):
+    page = browser_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    page.goto(f"{server}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.click("text=New quote request")
+
+    # Bad input is answered inline, without a page load.
+    page.fill("#id_product", "Custom 500 ml amber glass bottle")
+    page.fill("#id_category", "bottles")
+    page.fill("#id_quantity", "5000")
+    page.fill("#id_target_price", "1.95")
+    page.fill("#id_max_price", "1.50")
+    page.fill("#id_needed_by", (date.today() + timedelta(days=60)).isoformat())
+    page.fill("#id_max_rounds", "10")
+    page.fill("#id_question_budget", "1")  # one question for the whole quote: then it can end
+    page.click("text=Create and start negotiating")
+    page.wait_for_selector("text=The maximum price cannot be below the target price.")
+    page.fill("#id_max_price", "2.40")
+    page.click("text=Create and start negotiating")
+
+    page.wait_for_url(re.compile(r"/quotes/\d+/$"))
+    quote = Quote.objects.get(product="Custom 500 ml amber glass bottle")
+    negotiations = {n.supplier.name: n for n in Negotiation.objects.filter(quote=quote)}
+    assert set(negotiations) == {s.name for s in suppliers}
+    page.wait_for_selector("#room[data-live=open]")
+    page.evaluate("window.roomNeverReloaded = true")
+
+    # Messages appear in all three columns as the agents play.
+    for negotiation in negotiations.values():
+        page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-supplier")
+        page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-brand")
+
+    # An intervention shows up in its column, followed by the brand agent acting on it.
+    hardball = negotiations["Pacific Glassworks"]
+    page.fill(f"#intervene-{hardball.pk}", "Push for net 45 payment terms, please.")
+    page.click(f"#neg-intervene-{hardball.pk} button")
+    staff = f"#transcript-{hardball.pk} .msg-staff:has-text('net 45 payment terms')"
+    page.wait_for_selector(staff)
+    page.wait_for_selector(f"{staff} ~ .msg-brand")
+    page.screenshot(path=SCREENSHOTS / "room-mid-negotiation.png", full_page=True)
+
+    # A brand agent asks staff a question (the partial order, or one the supplier raised);
+    # the answer appears in its transcript and the agent carries on.
+    box = page.wait_for_selector(".question-box textarea")
+    asking = int(box.get_attribute("id").removeprefix("answer-"))
+    box.fill("Yes, that is acceptable if the price is right.")
+    page.click(f"#neg-question-{asking} button")
+    answer = f"#transcript-{asking} .msg-staff:has-text('acceptable if the price is right')"
+    page.wait_for_selector(answer)
+    page.wait_for_selector(f"{answer} ~ .msg-brand")
+
+    # All three end: the comparison and the recommendation appear; staff approve the winner.
+    approve = page.wait_for_selector("#quote-outcome .recommended button:has-text('Approve')")
+    assert page.locator("#quote-outcome .recommendation").inner_text().startswith("Recommendation")
+    approve.click()
+    page.wait_for_selector("#quote-outcome >> text=Awarded to")
+    page.screenshot(path=SCREENSHOTS / "room-awarded.png", full_page=True)
+
+    assert page.evaluate("window.roomNeverReloaded") is True
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.AWARDED
+    assert quote.awarded_negotiation_id == quote.recommendation["recommended_negotiation_id"]
+    for negotiation in negotiations.values():  # every stored message is on the page, once
+        seqs = list(negotiation.messages.values_list("seq", flat=True))
+        page.wait_for_function(
+            "([selector, count]) => document.querySelectorAll(selector).length >= count",
+            arg=[f"#transcript-{negotiation.pk} [data-seq]", len(seqs)],
+        )
+        shown = page.eval_on_selector_all(
+            f"#transcript-{negotiation.pk} [data-seq]", "els => els.map(e => +e.dataset.seq)"
+        )
+        assert shown == seqs
