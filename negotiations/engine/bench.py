@@ -206,9 +206,9 @@ def run_tournament(scenarios: Iterable[Scenario]) -> Report:
             current = Scenario(scenario.brand, supplier, scenario.max_rounds, scenario.seed)
             for name, row in rows.items():
                 brand = _with_profile(scenario.brand, name)
-                start = time.perf_counter()
+                start = time.process_time()
                 transcript = simulate(brand, supplier, scenario.max_rounds, scenario.seed)
-                seconds += time.perf_counter() - start
+                seconds += time.process_time() - start
                 decisions += len(transcript.turns)
                 row.add(current, brand, transcript)
                 if name != BASELINE:
@@ -245,7 +245,7 @@ def format_report(report: Report, scenario_count: int) -> str:
     lines.append(
         f"{scenario_count} scenarios x {len(TEMPERAMENTS)} temperaments; "
         f"{report.decisions} decisions in {report.seconds:.2f}s = "
-        f"{report.decisions_per_second:,.0f} decisions/s (one core)."
+        f"{report.decisions_per_second:,.0f} decisions/s (CPU time of one core)."
     )
     return "\n".join(lines)
 

@@ -19,9 +19,10 @@ from negotiations.engine.moves import Side
 class Context:
     """The round as one negotiator sees it; utilities are its own.
 
-    ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is how much the
-    opponent's last offer improved on its previous one; ``opponent_utility`` what its standing
-    offer is worth (None if none or outside the hard limits); ``floor`` what the nearest
+    ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is what moving
+    our price by the fraction the opponent last moved its own is worth to us;
+    ``opponent_utility`` what its standing offer is worth (None if none or outside the hard
+    limits); ``floor`` what the nearest
     version of that offer inside our limits is worth (never concede below it: we could propose
     it instead) or the reservation if higher; ``projected_utility`` what its
     projected deadline offer would be worth; ``competing_utility`` the best competing offer
@@ -92,8 +93,8 @@ def _time_based(exponent: float, label: str) -> NextMove:
 
 
 def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
-    """Mirror the opponent's last concession, but never slower than a Boulware schedule so
-    two reciprocators still meet before the deadline."""
+    """Mirror the opponent's last (relative) concession, but never slower than a Boulware
+    schedule so two reciprocators still meet before the deadline."""
     if ctx.last_own is None:
         return replace(plan, target=1.0, notes=(*plan.notes, "Opening; will mirror concessions."))
     mirrored = ctx.last_own - max(0.0, ctx.opponent_gain)
