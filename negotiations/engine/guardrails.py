@@ -21,10 +21,6 @@ class GuardrailResult:
     move: Move
     violations: tuple[str, ...] = ()
 
-    @property
-    def ok(self) -> bool:
-        return not self.violations
-
 
 Clamp = Callable[[Terms], tuple[Terms | None, list[str]]]
 

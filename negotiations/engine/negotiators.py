@@ -170,16 +170,17 @@ class _Negotiator:
             held = all(o == model.offers[-1] for o in model.offers[-3:])
             if held and beyond(float(last)) > 0:
                 return (
-                    f"They have held at {last} beyond our limit of {self.price_limit:.2f}: "
-                    "no deal is possible."
+                    f"They have held at {last} for three offers, beyond our limit of "
+                    f"{self.price_limit:.2f}: no deal is possible."
                 )
         if t < HOPELESS_FROM or model.projected_range is None or not model.moved:
             return None
         hopeful = model.projected_range[0 if self.price_direction < 0 else 1]
         if beyond(hopeful) > HOPELESS_MARGIN:
             return (
-                f"Their prices are heading to {hopeful:.2f} at best, beyond our limit of "
-                f"{self.price_limit:.2f}: no deal is possible."
+                f"Conceding {model.concession:.1%} of their price a round, they are heading to "
+                f"{hopeful:.2f} at best, beyond our limit of {self.price_limit:.2f}: "
+                "no deal is possible."
             )
         return None
 

@@ -40,10 +40,6 @@ class OpponentModel:
     moved: bool
 
     @property
-    def first(self) -> Terms | None:
-        return self.offers[0] if self.offers else None
-
-    @property
     def last(self) -> Terms | None:
         return self.offers[-1] if self.offers else None
 

@@ -20,13 +20,12 @@ class Context:
     """The round as one negotiator sees it; utilities are its own.
 
     ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is what moving
-    our price by the fraction the opponent last moved its own is worth to us;
-    ``opponent_utility`` what its standing offer is worth (None if none or outside the hard
-    limits); ``floor`` what the nearest
-    version of that offer inside our limits is worth (never concede below it: we could propose
-    it instead) or the reservation if higher; ``projected_utility`` what its
-    projected deadline offer would be worth; ``competing_utility`` the best competing offer
-    (brand only).
+    our price by the fraction the opponent last moved its own is worth to us.
+    ``opponent_utility`` is what its standing offer is worth (None if none or outside the hard
+    limits); ``floor`` what the nearest version of that offer inside our limits is worth (never
+    concede below it: we could propose it instead), or the reservation if higher.
+    ``projected_utility`` is what its projected deadline offer would be worth;
+    ``competing_utility`` the best competing offer (brand only).
     """
 
     side: Side
