@@ -102,7 +102,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10, "timeout": 10}
     _db["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django requires 0 with it
-_db["TEST"] = {"NAME": env.str("PROCUR_TEST_DB_NAME", default=None)}
+# On SQLite the test database is a file too: the in-memory one takes table locks, which break
+# concurrent workers; a WAL file behaves like the app's own database.
+_test_db_default = str(VAR_DIR / "test.sqlite3") if _db["ENGINE"].endswith("sqlite3") else None
+_db["TEST"] = {"NAME": env.str("PROCUR_TEST_DB_NAME", default=_test_db_default)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

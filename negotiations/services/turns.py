@@ -76,7 +76,10 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
 @transaction.atomic
 def _claim(negotiation_id: int, turn: int, token: str, redelivered: bool) -> TurnOutcome | None:
     """Take the turn's lease, or say why not (``None`` means claimed)."""
-    negotiation = lock_negotiation(negotiation_id)
+    try:
+        negotiation = lock_negotiation(negotiation_id)
+    except Negotiation.DoesNotExist:
+        return TurnOutcome("gone")  # deleted meanwhile (with its quote): nothing to play
     if negotiation.turns_taken >= turn:
         # Stored already. A redelivery follows a crash, which may have lost the successor.
         if redelivered and negotiation.turns_taken == turn and negotiation.status in PLAYABLE:

@@ -21,7 +21,8 @@ def suppliers(organisation):
 
 @pytest.fixture
 def quote(organisation, user):
-    return QuoteFactory(organisation=organisation, created_by=user)
+    """A quote whose agents never ask staff (the tests of questions give it a budget)."""
+    return QuoteFactory(organisation=organisation, created_by=user, question_budget=0)
 
 
 def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1):

@@ -1,0 +1,73 @@
+"""Starting a quote: validation, supplier choice and shortlisting."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from negotiations import services
+from negotiations.models import Negotiation, QuoteStatus
+from tests.factories import SupplierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"max_price": Decimal("1.00")}, "max_price"),
+        ({"needed_by": date.today() - timedelta(days=3)}, "needed_by"),
+        ({"quantity": 0}, "quantity"),
+        ({"weight_price": 0, "weight_lead_time": 0, "weight_payment_terms": 0}, "weight_price"),
+    ],
+)
+def test_an_invalid_quote_is_refused_with_field_errors(quote, suppliers, changes, field):
+    for name, value in changes.items():
+        setattr(quote, name, value)
+    quote.save()
+    with pytest.raises(services.ProcurError) as error:
+        services.quote_start(quote=quote, suppliers=suppliers)
+    assert field in error.value.field_errors
+    assert not Negotiation.objects.exists()
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.DRAFT
+
+
+def test_a_quote_starts_once(quote, suppliers):
+    services.quote_start(quote=quote, suppliers=suppliers)
+    with pytest.raises(services.ProcurError, match="already been started"):
+        services.quote_start(quote=quote, suppliers=suppliers)
+    assert Negotiation.objects.count() == 3
+
+
+def test_staff_must_pick_three_different_suppliers(quote, suppliers):
+    with pytest.raises(services.ProcurError, match="exactly 3"):
+        services.quote_start(quote=quote, suppliers=[suppliers[0], suppliers[0], suppliers[1]])
+
+
+def test_another_organisations_supplier_cannot_be_picked(quote, suppliers):
+    outsider = SupplierFactory()
+    with pytest.raises(services.ProcurError, match="not an active supplier"):
+        services.quote_start(quote=quote, suppliers=[*suppliers[:2], outsider])
+
+
+def test_the_shortlist_prefers_suppliers_that_fit(quote, organisation):
+    fits = [SupplierFactory(organisation=organisation, reliability=Decimal("4")) for _ in range(3)]
+    SupplierFactory(organisation=organisation, capacity=10, reliability=Decimal("5"))
+    SupplierFactory(organisation=organisation, categories=["cartons"])
+    SupplierFactory(organisation=organisation, is_active=False, reliability=Decimal("5"))
+    assert set(services.shortlist_suppliers(quote=quote)) == set(fits)
+
+
+def test_without_three_active_suppliers_the_quote_cannot_start(quote, organisation):
+    SupplierFactory(organisation=organisation)
+    with pytest.raises(services.ProcurError, match="needs 3 active suppliers"):
+        services.quote_start(quote=quote)
+
+
+def test_cancelling_a_quote_cancels_its_open_negotiations(quote, suppliers, user):
+    services.quote_start(quote=quote, suppliers=suppliers)
+    services.quote_cancel(quote=quote, author=user)
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.CANCELLED
+    assert set(Negotiation.objects.values_list("status", flat=True)) == {"cancelled"}

@@ -1,0 +1,198 @@
+"""Turns driven one by one (no worker; on-commit enqueues do not fire in these tests)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from negotiations import services
+from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
+from negotiations.services.turns import MAX_DELIVERIES
+
+pytestmark = pytest.mark.django_db
+
+
+def play(negotiation: Negotiation, turns: int) -> Negotiation:
+    """Play the next ``turns`` turns in order, as the worker would."""
+    for _ in range(turns):
+        negotiation.refresh_from_db()
+        services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
+    negotiation.refresh_from_db()
+    return negotiation
+
+
+@pytest.fixture
+def negotiation(quote, suppliers):
+    return services.quote_start(quote=quote, suppliers=suppliers)[0]
+
+
+def test_the_brand_opens_and_the_supplier_answers(negotiation):
+    play(negotiation, 2)
+    brand, supplier = negotiation.messages.order_by("seq")
+    assert (brand.sender, brand.action, brand.seq, brand.round) == ("brand", "propose", 1, 1)
+    assert (supplier.sender, supplier.seq, supplier.round) == ("supplier", 2, 1)
+    assert supplier.terms is not None and supplier.verdict in {"pass", "neutral", "fail"}
+    assert negotiation.status == NegotiationStatus.ACTIVE
+    assert negotiation.agent_calls.count() == 2
+
+
+def test_running_the_same_turn_twice_stores_one_message(negotiation):
+    first = services.turn_run(negotiation_id=negotiation.pk, turn=1)
+    again = services.turn_run(negotiation_id=negotiation.pk, turn=1)
+    assert first.result == "active"
+    assert again.result == "already done"
+    assert negotiation.messages.count() == 1
+
+
+def test_a_turn_under_another_copys_lease_waits(negotiation):
+    Negotiation.objects.filter(pk=negotiation.pk).update(
+        lease_token="other-copy", lease_expires_at=timezone.now() + timedelta(seconds=30)
+    )
+    outcome = services.turn_run(negotiation_id=negotiation.pk, turn=1)
+    assert outcome.result == "busy"
+    assert 0 < outcome.retry_in <= 30
+    assert not negotiation.messages.exists()
+
+
+def test_an_expired_lease_is_taken_over(negotiation):
+    Negotiation.objects.filter(pk=negotiation.pk).update(
+        lease_token="dead-copy", lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=1).result == "active"
+    assert negotiation.messages.count() == 1
+
+
+def test_a_turn_started_too_often_fails_the_negotiation_with_its_reason(negotiation):
+    Negotiation.objects.filter(pk=negotiation.pk).update(
+        turn_deliveries=MAX_DELIVERIES, error="worker killed"
+    )
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=1).result == "failed"
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.FAILED
+    assert "started 3 times" in negotiation.error and "worker killed" in negotiation.error
+    assert negotiation.messages.get().sender == Sender.SYSTEM
+
+
+def test_a_failed_negotiation_can_be_retried_from_its_turn(negotiation, user):
+    Negotiation.objects.filter(pk=negotiation.pk).update(turn_deliveries=MAX_DELIVERIES)
+    services.turn_run(negotiation_id=negotiation.pk, turn=1)
+    negotiation.refresh_from_db()
+    services.negotiation_retry(negotiation=negotiation, author=user)
+    play(negotiation, 1)
+    assert negotiation.status == NegotiationStatus.ACTIVE
+    assert negotiation.messages.filter(sender=Sender.BRAND).count() == 1
+
+
+def test_a_paused_negotiation_plays_no_turn_until_resumed(negotiation, user):
+    services.negotiation_pause(negotiation=negotiation, author=user)
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=1).result.startswith(
+        "not playable"
+    )
+    services.negotiation_resume(negotiation=negotiation, author=user)
+    play(negotiation, 1)
+    assert negotiation.messages.filter(sender=Sender.BRAND).count() == 1
+    texts = list(negotiation.messages.filter(sender=Sender.SYSTEM).values_list("text", flat=True))
+    assert texts == [f"Paused by {user.username}.", f"Resumed by {user.username}."]
+
+
+def test_accept_guidance_makes_the_brand_accept_the_standing_offer(quote, suppliers, user):
+    quote.max_price = suppliers[0].list_price * 2  # the supplier's opening offer is within limits
+    quote.save()
+    negotiation = play(services.quote_start(quote=quote, suppliers=suppliers)[0], 2)
+    offer = negotiation.messages.get(sender=Sender.SUPPLIER).terms
+    services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Accept the current offer."
+    )
+    play(negotiation, 1)
+    reply = negotiation.messages.filter(sender=Sender.BRAND).latest("seq")
+    assert reply.action == "accept"
+    assert reply.terms == offer
+    assert negotiation.status == NegotiationStatus.AGREED
+    assert negotiation.final_terms == offer
+
+
+def test_accept_guidance_never_accepts_above_the_cap(negotiation, user):
+    play(negotiation, 2)
+    offer = negotiation.messages.get(sender=Sender.SUPPLIER).terms
+    assert float(offer["unit_price"]) > float(negotiation.quote.max_price)  # hardball opening
+    services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Accept the current offer."
+    )
+    play(negotiation, 1)
+    reply = negotiation.messages.filter(sender=Sender.BRAND).latest("seq")
+    assert reply.action == "counter"
+    assert float(reply.terms["unit_price"]) <= float(negotiation.quote.max_price)
+    assert negotiation.status == NegotiationStatus.ACTIVE
+
+
+def test_walk_away_guidance_ends_the_negotiation_on_the_brands_next_turn(negotiation, user):
+    play(negotiation, 2)
+    services.negotiation_intervene(negotiation=negotiation, author=user, text="Walk away.")
+    play(negotiation, 1)
+    assert negotiation.messages.latest("seq").action == "walk_away"
+    assert negotiation.status == NegotiationStatus.WALKED_AWAY
+
+
+def test_guidance_the_brand_cannot_apply_gets_a_system_message(negotiation, user):
+    services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Please order pizza for the team."
+    )
+    staff, system = negotiation.messages.order_by("seq")
+    assert staff.sender == Sender.STAFF and staff.guidance["unapplied"]
+    assert system.sender == Sender.SYSTEM and "cannot apply" in system.text
+
+
+def test_the_same_intervention_sent_twice_is_stored_once(negotiation, user):
+    first = services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Push on lead time.", client_id="abc-1"
+    )
+    again = services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Push on lead time.", client_id="abc-1"
+    )
+    assert first.pk == again.pk
+    assert negotiation.messages.filter(sender=Sender.STAFF).count() == 1
+
+
+def test_guidance_to_an_ended_negotiation_is_a_clear_error(negotiation, user):
+    services.negotiation_cancel(negotiation=negotiation, author=user)
+    with pytest.raises(services.ProcurError, match="has ended"):
+        services.negotiation_intervene(negotiation=negotiation, author=user, text="Go on.")
+
+
+def test_empty_guidance_is_refused(negotiation, user):
+    with pytest.raises(services.ProcurError) as error:
+        services.negotiation_intervene(negotiation=negotiation, author=user, text="   ")
+    assert error.value.field_errors == {"text": ["This field is required."]}
+
+
+def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers, user):
+    short = suppliers[0]
+    short.capacity = quote.quantity // 2
+    short.save()
+    quote.question_budget = 1
+    quote.save()
+    negotiation = services.quote_start(quote=quote, suppliers=suppliers)[0]
+    for _ in range(8):
+        play(negotiation, 1)
+        if negotiation.status != NegotiationStatus.ACTIVE:
+            break
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_STAFF
+    question = negotiation.messages.latest("seq")
+    assert (question.sender, question.action) == ("brand", "ask_info") and question.question
+    waiting = services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
+    assert waiting.result == "not playable (waiting_for_staff)"
+
+    services.negotiation_answer(negotiation=negotiation, author=user, text="Yes, split it.")
+    negotiation.refresh_from_db()
+    quote.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.ACTIVE
+    assert quote.questions_asked == 1
+    assert quote.clarifications == [{"question": question.question, "answer": "Yes, split it."}]
+    play(negotiation, 1)
+    assert negotiation.messages.latest("seq").sender == Sender.BRAND
+
+
+def test_answering_without_an_open_question_is_refused(negotiation, user):
+    with pytest.raises(services.ProcurError, match="no open question"):
+        services.negotiation_answer(negotiation=negotiation, author=user, text="Yes.")
+    assert not Message.objects.exists()
