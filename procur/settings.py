@@ -170,7 +170,7 @@ if PROCUR_LLM not in {"scripted", "anthropic"}:
     )
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None
-PROCUR_ANTHROPIC_MODEL = env.str("PROCUR_ANTHROPIC_MODEL", default="claude-sonnet-4-5")
+PROCUR_ANTHROPIC_MODEL = env.str("PROCUR_ANTHROPIC_MODEL", default="claude-sonnet-4-6")
 # The SDK's own per-request timeout and retries (backoff on 429, 529, 5xx). A turn may make two
 # calls (one corrective retry), each retried, so the timeout stays well under the turn limit.
 PROCUR_ANTHROPIC_TIMEOUT = env.float("PROCUR_ANTHROPIC_TIMEOUT", default=30.0)
