@@ -1,4 +1,7 @@
 import pytest
+from celery import Celery
+
+from procur import health
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -9,7 +12,10 @@ def test_healthz_answers_without_touching_dependencies(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_names_the_missing_worker(client):
+def test_readyz_names_the_missing_worker(client, settings, monkeypatch):
+    # A real app on a Redis database that no worker consumes (the suite's worker may be running).
+    unwatched = Celery("unwatched", broker=settings.REDIS_URL.rsplit("/", 1)[0] + "/15")
+    monkeypatch.setattr(health, "celery_app", unwatched)
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.json()
