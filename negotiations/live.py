@@ -135,14 +135,16 @@ def messages_after(negotiation_id: int, seq: int | None) -> tuple[str, int | Non
     return render_messages(negotiation_id, messages), last
 
 
-def room_state(room: Room) -> str:
-    """Every idempotent fragment of the room (header, chart, outcome, column heads)."""
+def room_state(room: Room, *, questions: bool) -> str:
+    """Every idempotent fragment of the room (header, chart, outcome, column heads).
+
+    The question boxes only when asked for: re-rendering one would wipe an answer being typed,
+    so a push about the quote leaves them alone (each negotiation pushes its own).
+    """
     parts = [render_quote_fragment(f, room, oob=True) for f in ("header", "chart", "outcome")]
+    fragments = ("status", "progress", "question") if questions else ("status", "progress")
     for column in room.columns:
-        parts.extend(
-            render_column_fragment(f, room, column, oob=True)
-            for f in ("status", "progress", "question")
-        )
+        parts.extend(render_column_fragment(f, room, column, oob=True) for f in fragments)
     return "".join(parts)
 
 
@@ -154,7 +156,7 @@ def catch_up(quote_id: int, after: dict[int, int]) -> tuple[str, dict[int, int |
     for negotiation in room.negotiations:
         html, last_seqs[negotiation.pk] = messages_after(negotiation.pk, after.get(negotiation.pk))
         parts.append(html)
-    parts.append(room_state(room))
+    parts.append(room_state(room, questions=True))
     return "".join(parts), last_seqs
 
 
@@ -221,7 +223,11 @@ def publish_quote(quote_id: int) -> None:
         room = load_room(Quote.objects.get(pk=quote_id))
         _send(
             quote_id,
-            {"type": "room.fragments", "html": room_state(room), "latest": _latest_seqs(room)},
+            {
+                "type": "room.fragments",
+                "html": room_state(room, questions=False),
+                "latest": _latest_seqs(room),
+            },
         )
     except Exception:
         logger.exception("live push of quote %s failed", quote_id)

@@ -48,6 +48,15 @@ def _room_url(quote: Quote) -> str:
     return reverse("quote_room", args=[quote.pk])
 
 
+def _attempt(call: Callable[[], object]) -> str:
+    """Run one service call: the user-facing reason if it refused, else ``""``."""
+    try:
+        call()
+    except services.ProcurError as error:
+        return error.message
+    return ""
+
+
 def _fragment_or_redirect(
     request: HttpRequest, quote: Quote, render_fragment: Callable[[live.Room], str], error: str
 ) -> HttpResponse:
@@ -164,11 +173,9 @@ def _intervention(
     form = InterventionForm(request.POST)
     if not form.is_valid():
         return form, "Write something first (at most 2,000 characters)."
-    try:
-        post(form.cleaned_data["text"], form.cleaned_data["client_id"] or None)
-    except services.ProcurError as error:
-        return form, error.message
-    return InterventionForm(), ""
+    text, client_id = form.cleaned_data["text"], form.cleaned_data["client_id"] or None
+    error = _attempt(lambda: post(text, client_id))
+    return (form, error) if error else (InterventionForm(), "")
 
 
 @login_required
@@ -237,11 +244,9 @@ def negotiation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     negotiation = _get_negotiation_for_user(request, pk)
     if action not in NEGOTIATION_ACTIONS:
         raise Http404("No such action.")
-    error = ""
-    try:
-        NEGOTIATION_ACTIONS[action](negotiation=negotiation, author=request.user)
-    except services.ProcurError as exc:
-        error = exc.message
+    error = _attempt(
+        lambda: NEGOTIATION_ACTIONS[action](negotiation=negotiation, author=request.user)
+    )
     return _fragment_or_redirect(
         request,
         negotiation.quote,
@@ -259,11 +264,7 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     quote = _get_quote_for_user(request, pk)
     if action not in QUOTE_ACTIONS:
         raise Http404("No such action.")
-    error = ""
-    try:
-        QUOTE_ACTIONS[action](quote=quote, author=request.user)
-    except services.ProcurError as exc:
-        error = exc.message
+    error = _attempt(lambda: QUOTE_ACTIONS[action](quote=quote, author=request.user))
     return _fragment_or_redirect(
         request,
         quote,
@@ -283,13 +284,11 @@ def quote_award(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid()
         else None
     )
-    error = ""
-    try:
-        if negotiation is None:
-            raise services.ProcurError("Choose one of this quote's suppliers to award.")
-        services.quote_award(quote=quote, negotiation=negotiation, author=request.user)
-    except services.ProcurError as exc:
-        error = exc.message
+    if negotiation is None:
+        return _outcome_response(request, quote, "Choose one of this quote's suppliers to award.")
+    error = _attempt(
+        lambda: services.quote_award(quote=quote, negotiation=negotiation, author=request.user)
+    )
     return _outcome_response(request, quote, error)
 
 
@@ -298,11 +297,7 @@ def quote_award(request: HttpRequest, pk: int) -> HttpResponse:
 def quote_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Reject: close the quote without an award."""
     quote = _get_quote_for_user(request, pk)
-    error = ""
-    try:
-        services.quote_close_without_award(quote=quote, author=request.user)
-    except services.ProcurError as exc:
-        error = exc.message
+    error = _attempt(lambda: services.quote_close_without_award(quote=quote, author=request.user))
     return _outcome_response(request, quote, error)
 
 

@@ -61,7 +61,14 @@
   }
   document.addEventListener("htmx:wsOpen", function () { setLive("open"); });
   document.addEventListener("htmx:wsClose", function () { setLive("closed"); });
-  document.addEventListener("htmx:wsAfterMessage", function (event) {
-    document.querySelectorAll(".transcript").forEach(function (t) { t.scrollTop = t.scrollHeight; });
+  // Follow new messages in a transcript the reader is at the bottom of; leave one they scrolled up.
+  let following = [];
+  document.addEventListener("htmx:wsBeforeMessage", function () {
+    following = Array.from(document.querySelectorAll(".transcript")).filter(function (t) {
+      return t.scrollHeight - t.scrollTop - t.clientHeight < 40;
+    });
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    following.forEach(function (t) { t.scrollTop = t.scrollHeight; });
   });
 })();

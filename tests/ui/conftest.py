@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from negotiations.models import Negotiation, Quote, QuoteStatus, Sender
+from negotiations.models import Negotiation, NegotiationStatus, Quote, QuoteStatus, Sender
 from tests.factories import MessageFactory, NegotiationFactory, QuoteFactory, SupplierFactory
 
 
@@ -31,6 +31,21 @@ def offer(negotiation: Negotiation, seq: int, price: str, *, sender: str = Sende
             "currency": "USD",
         },
     )
+
+
+def ask(negotiation: Negotiation, seq: int, question: str) -> None:
+    """The brand agent's question for staff, which the negotiation now waits on."""
+    MessageFactory(
+        negotiation=negotiation,
+        seq=seq,
+        sender=Sender.BRAND,
+        action="ask_info",
+        terms=None,
+        text=f"Question for our team: {question}",
+        question=question,
+    )
+    negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
+    negotiation.save(update_fields=["status"])
 
 
 @pytest.fixture

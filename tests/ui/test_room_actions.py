@@ -3,7 +3,7 @@
 import pytest
 
 from negotiations.models import Message, NegotiationStatus, QuoteStatus, Sender
-from tests.factories import MessageFactory
+from tests.ui.conftest import ask
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +67,7 @@ def test_intervening_in_an_ended_negotiation_explains_why_not(staff_client, star
 
 def test_answering_the_agents_question_resumes_the_negotiation(staff_client, started):
     negotiation = started.negotiations[1]
-    MessageFactory(
-        negotiation=negotiation,
-        seq=3,
-        sender=Sender.BRAND,
-        action="ask_info",
-        terms=None,
-        question="Can we accept net 15?",
-    )
-    negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
-    negotiation.save()
+    ask(negotiation, 3, "Can we accept net 15?")
     response = staff_client.post(
         f"/negotiations/{negotiation.pk}/answer/", {"text": "Yes", "client_id": "a-1"}, **HTMX
     )

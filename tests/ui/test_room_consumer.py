@@ -11,9 +11,10 @@ from django.conf import settings
 from django.test import Client
 
 from negotiations import live
+from negotiations.models import Message
 from procur.asgi import application
 from tests.factories import QuoteFactory, UserFactory
-from tests.ui.conftest import offer
+from tests.ui.conftest import ask, offer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,9 +55,27 @@ def message_ids(html: str) -> list[tuple[int, int]]:
     return [(int(n), int(s)) for n, s in MESSAGE_ID.findall(html)]
 
 
-publish_message = database_sync_to_async(live.publish_message)
 publish_negotiation = database_sync_to_async(live.publish_negotiation)
-create_offer = database_sync_to_async(offer)
+
+
+@database_sync_to_async
+def add_offer(negotiation, seq: int, price: str, *, push: bool = True) -> None:
+    """Store an offer and push it as the services do after commit (or lose the push)."""
+    message = offer(negotiation, seq, price)
+    if push:
+        live.publish_message(message.pk)
+
+
+@database_sync_to_async
+def repeat_push(negotiation_id: int, seq: int) -> None:
+    live.publish_message(Message.objects.get(negotiation_id=negotiation_id, seq=seq).pk)
+
+
+async def join(quote_id: int, cookie: bytes, query: str = "") -> tuple[WebsocketCommunicator, str]:
+    """A connected room socket and the catch-up it got on connecting."""
+    socket = communicator(quote_id, cookie, query)
+    assert (await socket.connect())[0]
+    return socket, await socket.receive_from()
 
 
 def test_an_anonymous_socket_is_refused(started):
@@ -79,30 +98,17 @@ def test_outsiders_receive_nothing_of_another_quote(started, other_user, other_u
     their_quote = QuoteFactory(organisation=other_user.organisation)
 
     async def scenario():
-        outsider = communicator(their_quote.pk, other_user_cookie)
-        connected, _ = await outsider.connect()
-        assert connected
-        await outsider.receive_from()  # their own (empty) catch-up
-        await create_offer(started.negotiations[0], 3, "2.40")
-        await publish_message(await _last_message_id(started.negotiations[0].pk))
+        outsider, _ = await join(their_quote.pk, other_user_cookie)
+        await add_offer(started.negotiations[0], 3, "2.40")
         assert await outsider.receive_nothing(timeout=0.5)
         await outsider.disconnect()
 
     run(scenario)
 
 
-@database_sync_to_async
-def _last_message_id(negotiation_id: int) -> int:
-    from negotiations.models import Message
-
-    return Message.objects.filter(negotiation_id=negotiation_id).latest("seq").pk
-
-
 def test_connecting_sends_the_whole_transcript_in_order(started, user_cookie):
     async def scenario():
-        socket = communicator(started.quote.pk, user_cookie)
-        assert (await socket.connect())[0]
-        html = await socket.receive_from()
+        socket, html = await join(started.quote.pk, user_cookie)
         expected = [(n.pk, seq) for n in started.negotiations for seq in (1, 2)]
         assert message_ids(html) == expected
         assert 'id="price-chart"' in html and 'id="quote-header"' in html
@@ -116,11 +122,8 @@ def test_reconnecting_catches_up_from_the_last_seq_without_duplicates(started, u
 
     async def scenario():
         # The page already shows seq 1 of the first, both of the second, none of the third.
-        socket = communicator(
-            started.quote.pk, user_cookie, f"after={first.pk}:1,{second.pk}:2,junk,{third.pk}:x"
-        )
-        assert (await socket.connect())[0]
-        html = await socket.receive_from()
+        query = f"after={first.pk}:1,{second.pk}:2,junk,{third.pk}:x"
+        socket, html = await join(started.quote.pk, user_cookie, query)
         assert message_ids(html) == [(first.pk, 2), (third.pk, 1), (third.pk, 2)]
         await socket.disconnect()
 
@@ -131,15 +134,12 @@ def test_live_messages_arrive_once_and_in_order(started, user_cookie):
     negotiation = started.negotiations[0]
 
     async def scenario():
-        socket = communicator(started.quote.pk, user_cookie)
-        assert (await socket.connect())[0]
-        await socket.receive_from()
+        socket, _ = await join(started.quote.pk, user_cookie)
         for seq, price in ((3, "2.40"), (4, "2.10"), (5, "2.30")):
-            await create_offer(negotiation, seq, price)
-            await publish_message(await _last_message_id(negotiation.pk))
+            await add_offer(negotiation, seq, price)
         received = [message_ids(await socket.receive_from()) for _ in range(3)]
         assert received == [[(negotiation.pk, 3)], [(negotiation.pk, 4)], [(negotiation.pk, 5)]]
-        await publish_message(await _last_message_id(negotiation.pk))  # a repeated push
+        await repeat_push(negotiation.pk, 5)
         assert message_ids(await socket.receive_from()) == []
         await socket.disconnect()
 
@@ -150,12 +150,9 @@ def test_a_dropped_push_is_filled_from_the_database(started, user_cookie):
     negotiation = started.negotiations[2]
 
     async def scenario():
-        socket = communicator(started.quote.pk, user_cookie)
-        assert (await socket.connect())[0]
-        await socket.receive_from()
-        await create_offer(negotiation, 3, "2.40")  # its push is lost
-        await create_offer(negotiation, 4, "2.10")
-        await publish_message(await _last_message_id(negotiation.pk))
+        socket, _ = await join(started.quote.pk, user_cookie)
+        await add_offer(negotiation, 3, "2.40", push=False)
+        await add_offer(negotiation, 4, "2.10")
         html = await socket.receive_from()
         assert message_ids(html) == [(negotiation.pk, 3), (negotiation.pk, 4)]
         await socket.disconnect()
@@ -167,10 +164,8 @@ def test_a_state_push_also_brings_missed_messages(started, user_cookie):
     negotiation = started.negotiations[1]
 
     async def scenario():
-        socket = communicator(started.quote.pk, user_cookie)
-        assert (await socket.connect())[0]
-        await socket.receive_from()
-        await create_offer(negotiation, 3, "2.40")  # its push is lost
+        socket, _ = await join(started.quote.pk, user_cookie)
+        await add_offer(negotiation, 3, "2.40", push=False)
         await publish_negotiation(negotiation.pk)
         html = await socket.receive_from()
         assert message_ids(html) == [(negotiation.pk, 3)]
@@ -188,3 +183,27 @@ def test_a_user_without_organisation_is_refused(started):
         assert not connected
 
     run(scenario)
+
+
+def test_a_quote_push_leaves_the_question_boxes_alone(started, user_cookie):
+    waiting = started.negotiations[0]
+    ask(waiting, 3, "Accept a partial order?")
+
+    async def scenario():
+        socket, html = await join(started.quote.pk, user_cookie)
+        assert f'id="neg-question-{waiting.pk}"' in html  # the catch-up brings the question
+        await database_sync_to_async(live.publish_quote)(started.quote.pk)
+        pushed = await socket.receive_from()
+        assert f'id="neg-status-{waiting.pk}"' in pushed
+        assert f'id="neg-question-{waiting.pk}"' not in pushed  # an answer being typed survives
+        await socket.disconnect()
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "publish", [live.publish_message, live.publish_negotiation, live.publish_quote]
+)
+def test_publishing_a_missing_row_logs_and_never_raises(publish, caplog):
+    publish(987654321)
+    assert "live push" in caplog.text

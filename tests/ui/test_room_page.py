@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from negotiations.models import NegotiationStatus, QuoteStatus, Sender
-from tests.factories import AgentCallFactory, MessageFactory, QuoteFactory
-from tests.ui.conftest import offer
+from negotiations.models import QuoteStatus
+from tests.factories import AgentCallFactory, QuoteFactory
+from tests.ui.conftest import ask, offer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +46,7 @@ def test_it_shows_the_round_progress(staff_client, started):
 
 def test_an_open_question_gets_an_answer_box(staff_client, started):
     negotiation = started.negotiations[1]
-    MessageFactory(
-        negotiation=negotiation,
-        seq=3,
-        sender=Sender.BRAND,
-        action="ask_info",
-        terms=None,
-        text="A question for staff.",
-        question="Is 45-day payment acceptable?",
-    )
-    negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
-    negotiation.save()
+    ask(negotiation, 3, "Is 45-day payment acceptable?")
     page = staff_client.get(f"/quotes/{started.quote.pk}/").content.decode()
     assert "The brand agent asks:</strong> Is 45-day payment acceptable?" in page
     assert f'action="/negotiations/{negotiation.pk}/answer/"' in page
