@@ -60,7 +60,17 @@
     if (room) room.dataset.live = state;
   }
   document.addEventListener("htmx:wsOpen", function () { setLive("open"); });
-  document.addEventListener("htmx:wsClose", function () { setLive("closed"); });
+  // htmx reconnects by itself after 1006, 1011, 1012 and 1013 only; a server going away (1001)
+  // or any other drop while the room is still on the page gets a reconnect too.
+  const HTMX_RECONNECTS = [1006, 1011, 1012, 1013];
+  document.addEventListener("htmx:wsClose", function (event) {
+    setLive("closed");
+    const room = document.getElementById("room");
+    if (!room || HTMX_RECONNECTS.indexOf(event.detail.event.code) >= 0) return;
+    setTimeout(function () {
+      if (document.body.contains(room)) event.detail.socketWrapper.reconnect();
+    }, 500 + Math.random() * 1500);
+  });
   // Follow new messages in a transcript the reader is at the bottom of; leave one they scrolled up.
   let following = [];
   document.addEventListener("htmx:wsBeforeMessage", function () {

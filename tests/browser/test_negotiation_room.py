@@ -28,6 +28,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="apt-get install chromium"),
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
         reason="daphne runs in another process and needs the shared PostgreSQL test database",
@@ -152,6 +153,18 @@ def test_staff_watch_guide_answer_and_award_live(
     page = browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
+    # Keep hold of the room's sockets, to drop one mid-negotiation.
+    page.add_init_script(
+        """const NativeWebSocket = window.WebSocket;
+        window.roomSockets = [];
+        window.WebSocket = function (...args) {
+          const socket = new NativeWebSocket(...args);
+          window.roomSockets.push(socket);
+          return socket;
+        };
+        Object.assign(window.WebSocket, NativeWebSocket);
+        window.WebSocket.prototype = NativeWebSocket.prototype;"""
+    )
     page.goto(f"{server}/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", "correct-horse-battery")
@@ -192,6 +205,13 @@ def test_staff_watch_guide_answer_and_award_live(
     page.wait_for_selector(staff)
     page.wait_for_selector(f"{staff} ~ .msg-brand")
     page.screenshot(path=SCREENSHOTS / "room-mid-negotiation.png", full_page=True)
+
+    # The socket drops; the page reconnects by itself and catches up from its last seqs.
+    page.evaluate("window.roomSockets.at(-1).close(4000)")
+    page.wait_for_selector("#room[data-live=closed]")
+    page.wait_for_selector("#room[data-live=open]")
+    reconnected = page.evaluate("window.roomSockets.at(-1).url")
+    assert re.search(rf"\?after=(\d+:\d+,)*{hardball.pk}:\d+", reconnected)
 
     # A brand agent asks staff a question (the partial order, or one the supplier raised);
     # the answer appears in its transcript and the agent carries on.
