@@ -272,6 +272,9 @@ def negotiation_requeue(*, negotiation: Negotiation) -> None:
                 f"Only a running negotiation can be requeued "
                 f"(this one is {negotiation.get_status_display().lower()})."
             )
+        # Counts as activity, so the stall sweep waits a full period before sending another copy.
+        negotiation.last_activity_at = timezone.now()
+        negotiation.save(update_fields=["last_activity_at"])
         schedule_turn(negotiation, negotiation.turns_taken + 1)
 
 

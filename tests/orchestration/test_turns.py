@@ -196,3 +196,11 @@ def test_answering_without_an_open_question_is_refused(negotiation, user):
     with pytest.raises(services.ProcurError, match="no open question"):
         services.negotiation_answer(negotiation=negotiation, author=user, text="Yes.")
     assert not Message.objects.exists()
+
+
+def test_a_requeue_counts_as_activity_so_the_sweep_waits(negotiation):
+    stale = timezone.now() - timedelta(hours=1)
+    Negotiation.objects.filter(pk=negotiation.pk).update(last_activity_at=stale)
+    services.negotiation_requeue(negotiation=negotiation)
+    negotiation.refresh_from_db()
+    assert negotiation.last_activity_at > stale + timedelta(minutes=59)
