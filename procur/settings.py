@@ -175,6 +175,8 @@ PROCUR_ANTHROPIC_MODEL = env.str("PROCUR_ANTHROPIC_MODEL", default="claude-sonne
 # calls (one corrective retry), each retried, so the timeout stays well under the turn limit.
 PROCUR_ANTHROPIC_TIMEOUT = env.float("PROCUR_ANTHROPIC_TIMEOUT", default=30.0)
 PROCUR_ANTHROPIC_MAX_RETRIES = env.int("PROCUR_ANTHROPIC_MAX_RETRIES", default=2)
+# Cache breakpoints on the system prompt and the transcript (off: to measure what caching saves).
+PROCUR_ANTHROPIC_PROMPT_CACHING = env.bool("PROCUR_ANTHROPIC_PROMPT_CACHING", default=True)
 if not 0 < PROCUR_ANTHROPIC_TIMEOUT < TURN_TIME_LIMIT:
     raise ImproperlyConfigured(
         f"PROCUR_ANTHROPIC_TIMEOUT={PROCUR_ANTHROPIC_TIMEOUT} must be positive and under "
@@ -187,6 +189,12 @@ if PROCUR_LLM == "anthropic" and not ANTHROPIC_API_KEY:
     )
 # Seconds added before each agent turn, to watch a negotiation unfold at a human pace.
 PROCUR_TURN_DELAY = env.float("PROCUR_TURN_DELAY", default=0.0)
+# Seconds the scripted voice sleeps in each turn, standing in for an LLM call (benchmarks).
+PROCUR_SIMULATED_LLM_LATENCY = env.float("PROCUR_SIMULATED_LLM_LATENCY", default=0.0)
+if PROCUR_SIMULATED_LLM_LATENCY < 0:
+    raise ImproperlyConfigured(
+        f"PROCUR_SIMULATED_LLM_LATENCY={PROCUR_SIMULATED_LLM_LATENCY}: set it to 0 or more seconds."
+    )
 
 # --- Operations: stalled turns, beat, metrics, Sentry ------------------------------------------
 # An active negotiation with no new message for this long has lost its turn task: the sweep

@@ -12,6 +12,8 @@ import json
 from html import escape
 from typing import Any
 
+from django.conf import settings
+
 from negotiations.agents.context import AgentContext, TranscriptLine, jsonable
 from negotiations.agents.scripted import describe_terms
 from negotiations.engine import PAYMENT_TERMS_DAYS, TEMPERAMENTS, Move, Side, standing_offer
@@ -187,17 +189,21 @@ def turn_block(ctx: AgentContext, proposal: Move) -> str:
 
 def build_request(ctx: AgentContext, proposal: Move, *, model: str) -> dict[str, Any]:
     """The Messages API request, with cache breakpoints on the system prompt and on the last
-    transcript block (the prefix the next turn shares)."""
+    transcript block (the prefix the next turn shares), unless prompt caching is turned off."""
     content: list[dict[str, Any]] = [
         {"type": "text", "text": transcript_block(line)} for line in ctx.transcript
     ]
-    if content:
+    caching = settings.PROCUR_ANTHROPIC_PROMPT_CACHING
+    if content and caching:
         content[-1]["cache_control"] = EPHEMERAL
     content.append({"type": "text", "text": turn_block(ctx, proposal)})
+    system: dict[str, Any] = {"type": "text", "text": system_prompt(ctx)}
+    if caching:
+        system["cache_control"] = EPHEMERAL
     return {
         "model": model,
         "max_tokens": 1024,
-        "system": [{"type": "text", "text": system_prompt(ctx), "cache_control": EPHEMERAL}],
+        "system": [system],
         "tools": [tool(ctx.side)],
         "tool_choice": {"type": "tool", "name": TOOL_NAME},
         "messages": [{"role": "user", "content": content}],

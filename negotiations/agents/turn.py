@@ -39,6 +39,9 @@ def take_turn(ctx: AgentContext) -> AgentTurn:
         from negotiations.agents.anthropic_voice import speak
 
         return _llm_turn(ctx, proposal, speak(ctx, proposal))
+    if settings.PROCUR_SIMULATED_LLM_LATENCY:
+        # Stands in for an LLM call, so benchmarks of the scripted voice have a realistic pace.
+        time.sleep(settings.PROCUR_SIMULATED_LLM_LATENCY)
     record = CallRecord(
         voice="scripted",
         model="",
