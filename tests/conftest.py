@@ -9,6 +9,7 @@ import atexit
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import connections
 
 from procur import embedded_redis
 from procur.celery import app as celery_app
@@ -62,6 +63,11 @@ def celery_worker(django_db_setup, django_db_blocker):
         ) as worker,
     ):
         yield worker
+    # The worker's threads returned their connections to the pool, which would keep a session
+    # open on the test database and stop it being dropped at the end.
+    for connection in connections.all():
+        if getattr(connection, "pool", None) is not None:
+            connection.close_pool()
 
 
 @pytest.fixture

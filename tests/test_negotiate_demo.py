@@ -47,3 +47,34 @@ def test_negotiate_demo_negotiates_a_quote_and_prints_the_recommendation():
         for message in negotiation.messages.all():
             assert message.text.splitlines()[0] in out
     assert quote.recommendation["summary"] in out
+
+
+def test_negotiate_demo_runs_on_embedded_defaults(tmp_path):
+    """SQLite and the embedded Redis, whatever backends the rest of the suite uses."""
+    from procur import embedded_redis
+
+    port = embedded_redis.free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'procur.sqlite3'}",
+        PROCUR_EMBEDDED_REDIS_PORT=str(port),
+        PROCUR_LLM="scripted",
+    )
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+
+    assert manage("migrate", "--noinput").returncode == 0
+    result = manage("negotiate_demo")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "starting one in this process" in result.stdout
+    assert all(f"Slot {slot}:" in result.stdout for slot in (1, 2, 3))
+    assert "reached a deal" in result.stdout or "nothing to award" in result.stdout
+    assert not embedded_redis.is_listening(port), "the embedded Redis outlived the command"
