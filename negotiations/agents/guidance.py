@@ -239,7 +239,11 @@ def apply_guidance(
         weights = _prioritise(weights, guidance.priority)
         notes.append(f"Prioritising {guidance.priority.replace('_', ' ')}.")
     if guidance.payment_terms_days is not None:
-        notes.append(f"Asking for net {guidance.payment_terms_days} payment terms.")
+        # The engine has no payment-terms target: say what the weights do, nothing more.
+        notes.append(
+            f"Pushing on payment terms (staff named net {guidance.payment_terms_days}); "
+            "we keep asking for the longest terms we can get."
+        )
     if guidance.directive is Directive.ACCEPT_NOW:
         notes.append("Staff asked to accept the current offer.")
     elif guidance.directive is Directive.WALK_AWAY:

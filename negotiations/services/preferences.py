@@ -14,12 +14,24 @@ def lead_time_limit_days(quote: Quote) -> int:
     return max((quote.needed_by - start).days, 1)
 
 
+# A warranty is worth something to every buyer, though no quote form asks: without a weight the
+# brand would trade it away to nothing for a cent on price.
+WARRANTY_SHARE = 0.1
+
+
 def quote_weights(quote: Quote) -> Weights:
-    return Weights(
+    stated = Weights(
         price=float(quote.weight_price),
         lead_time=float(quote.weight_lead_time),
         payment_terms=float(quote.weight_payment_terms),
     ).normalised()
+    keep = 1 - WARRANTY_SHARE
+    return Weights(
+        price=stated.price * keep,
+        lead_time=stated.lead_time * keep,
+        payment_terms=stated.payment_terms * keep,
+        warranty=WARRANTY_SHARE,
+    )
 
 
 def brand_preferences(negotiation: Negotiation) -> BrandPreferences:
