@@ -176,6 +176,7 @@ def _commit(
             negotiation.save(update_fields=["lease_token", "lease_expires_at"])
         return TurnOutcome("discarded")
 
+    status_before = negotiation.status
     move, side = agent_turn.move, context.side
     action = move.action
     question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
@@ -227,7 +228,9 @@ def _commit(
     if ended:
         negotiation.ended_at = timezone.now()
     negotiation.save()
-    publish_state(negotiation)
+    # A turn that leaves the status as it was moves only this column and the quote's header
+    # (tokens, chart): the quote-wide push, the costliest of a turn, is left out.
+    publish_state(negotiation, quote=negotiation.status != status_before)
     if ended:
         negotiation_ended(negotiation)
     elif negotiation.status == NegotiationStatus.ACTIVE:
