@@ -21,14 +21,10 @@ from negotiations.models import (
     Negotiation,
     NegotiationStatus,
     Quote,
-    QuoteStatus,
+    Sender,
 )
 
 logger = logging.getLogger(__name__)
-
-OUTCOME_STATUSES = frozenset(
-    {QuoteStatus.AWAITING_APPROVAL, QuoteStatus.AWARDED, QuoteStatus.CLOSED}
-)
 
 
 def group_name(quote_id: int) -> str:
@@ -60,7 +56,8 @@ class Room:
 def _open_question(negotiation: Negotiation) -> Message | None:
     if negotiation.status != NegotiationStatus.WAITING_FOR_STAFF:
         return None
-    return negotiation.messages.exclude(question="").order_by("-seq").first()
+    asked = negotiation.messages.filter(sender=Sender.BRAND, action="ask_info")
+    return asked.order_by("-seq").first()
 
 
 def _chart(quote: Quote, negotiations: list[Negotiation]) -> SafeString:
