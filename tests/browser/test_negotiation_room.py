@@ -2,7 +2,8 @@
 Celery worker, PostgreSQL and Redis. Nothing is reloaded after the room opens: every message,
 status and chart update arrives over the websocket.
 
-Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/``.
+Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/`` when
+``PROCUR_UPDATE_SCREENSHOTS=1`` (otherwise to a temporary folder, so a test run leaves git clean).
 """
 
 import os
@@ -10,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,7 +38,11 @@ pytestmark = [
 ]
 
 REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "docs" / "screenshots"
+SCREENSHOTS = (
+    REPO / "docs" / "screenshots"
+    if os.environ.get("PROCUR_UPDATE_SCREENSHOTS")
+    else Path(tempfile.mkdtemp(prefix="procur-screenshots-"))
+)
 CHROMIUM = "/usr/bin/chromium"
 TURN_DELAY = 0.8  # seconds before each agent turn: time for the browser to intervene
 WAIT_MS = 90_000
