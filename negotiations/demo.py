@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Q
 
 from negotiations.models import Quote, QuoteStatus
 from procur.accounts.models import Organisation, User
@@ -42,11 +44,18 @@ def seed_demo() -> DemoData:
     )
     user, created = User.objects.get_or_create(
         username=DEMO_USERNAME,
-        defaults={"organisation": organisation, "email": "demo@acme.example", "is_staff": False},
+        defaults={"organisation": organisation, "email": "demo@acme.example", "is_staff": True},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    # Organisation staff: the scoped admin for quotes, negotiations and suppliers, and /ops/.
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            Q(content_type__app_label__in=["negotiations", "vendors"])
+            | Q(content_type__app_label="ops", codename="view_operations")
+        )
+    )
     suppliers = [
         Supplier.objects.update_or_create(
             organisation=organisation,

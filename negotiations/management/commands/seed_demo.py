@@ -13,6 +13,7 @@ class Command(BaseCommand):
                 f"Demo data ready: {data.organisation}, {len(data.suppliers)} suppliers, "
                 f"{len(data.quotes)} sample quotes.\n"
                 f"Log in at http://127.0.0.1:8000/login/ as "
-                f"username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'."
+                f"username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
+                f"(also for /admin/ and /ops/)."
             )
         )
