@@ -114,12 +114,51 @@ def _reasons(quote: Quote, best: dict, runners_up: list[dict]) -> list[str]:
         reasons.append(
             f"Negotiated {best['savings_vs_opening']} {currency} off the supplier's opening offer."
         )
-    for other in runners_up:
-        reasons.append(
-            f"{other['supplier']}: {other['total_cost']} {currency} in total, utility "
-            f"{other['brand_utility']:.2f}: less value overall."
-        )
+    reasons.extend(_comparison(best, other, currency) for other in runners_up)
     return reasons
+
+
+def _comparison(best: dict, other: dict, currency: str) -> str:
+    """Why a runner-up lost, issue by issue: what it offered better and what worse."""
+    ours, theirs = Terms.from_dict(best["terms"]), Terms.from_dict(other["terms"])
+    # (their value minus ours, whether more is better for the brand, phrase if more, if less)
+    issues = [
+        (
+            Decimal(other["total_cost"]) - Decimal(best["total_cost"]),
+            False,
+            f"{{}} {currency} dearer in total",
+            f"{{}} {currency} cheaper in total",
+        ),
+        (
+            theirs.lead_time_days - ours.lead_time_days,
+            False,
+            "delivers {} days later",
+            "delivers {} days sooner",
+        ),
+        (
+            theirs.payment_terms_days - ours.payment_terms_days,
+            True,
+            "{} days longer payment terms",
+            "{} days shorter payment terms",
+        ),
+        (
+            theirs.warranty_months - ours.warranty_months,
+            True,
+            "{} months more warranty",
+            "{} months less warranty",
+        ),
+    ]
+    better, worse = [], []
+    for delta, more_is_better, if_more, if_less in issues:
+        if delta:
+            phrase = (if_more if delta > 0 else if_less).format(abs(delta))
+            (better if (delta > 0) == more_is_better else worse).append(phrase)
+    parts = [f"better: {', '.join(better)}"] if better else []
+    parts += [f"worse: {', '.join(worse)}"] if worse else []
+    return (
+        f"{other['supplier']} ({'; '.join(parts) or 'the same terms'}) scores "
+        f"{other['brand_utility']:.2f} against {best['brand_utility']:.2f} on your priorities."
+    )
 
 
 def _evaluate(quote: Quote) -> None:

@@ -204,3 +204,37 @@ def test_a_requeue_counts_as_activity_so_the_sweep_waits(negotiation):
     services.negotiation_requeue(negotiation=negotiation)
     negotiation.refresh_from_db()
     assert negotiation.last_activity_at > stale + timedelta(minutes=59)
+
+
+def test_the_recommendation_says_what_each_runner_up_traded(quote, suppliers, user):
+    from decimal import Decimal
+
+    from negotiations.models import QuoteStatus
+
+    negotiations = services.quote_start(quote=quote, suppliers=suppliers)
+    deals = [  # (unit price, lead time, utility): the dearer, faster deal scores higher
+        ("2.01", 30, 0.82),
+        ("1.95", 45, 0.75),
+    ]
+    for negotiation, (price, lead, utility) in zip(negotiations, deals, strict=False):
+        Negotiation.objects.filter(pk=negotiation.pk).update(
+            status=NegotiationStatus.AGREED,
+            brand_utility=utility,
+            final_terms={
+                "unit_price": price,
+                "quantity": quote.quantity,
+                "lead_time_days": lead,
+                "payment_terms_days": 30,
+                "warranty_months": 12,
+                "currency": "USD",
+            },
+        )
+    services.negotiation_cancel(negotiation=negotiations[2], author=user)  # the last to end
+    quote.refresh_from_db()
+    assert quote.status == QuoteStatus.AWAITING_APPROVAL
+    assert quote.recommendation["recommended_negotiation_id"] == negotiations[0].pk
+    assert quote.recommendation["ranking"][0]["total_cost"] == str(Decimal("2.01") * 5000)
+    assert (
+        f"{negotiations[1].supplier.name} (better: 300.00 USD cheaper in total; "
+        "worse: delivers 15 days later) scores 0.75 against 0.82 on your priorities."
+    ) in quote.recommendation["reasons"]
