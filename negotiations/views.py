@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from negotiations import live, selectors, services
 from negotiations.forms import AwardForm, InterventionForm, QuoteForm
 from negotiations.models import Negotiation, Quote, Sender
+from procur import ratelimit
 from procur.accounts.tenancy import get_for_user
 
 NEGOTIATION_ACTIONS: dict[str, Callable[..., Negotiation]] = {
@@ -58,12 +59,20 @@ def _attempt(call: Callable[[], object]) -> str:
 
 
 def _fragment_or_redirect(
-    request: HttpRequest, quote: Quote, render_fragment: Callable[[live.Room], str], error: str
+    request: HttpRequest,
+    quote: Quote,
+    render_fragment: Callable[[live.Room], str],
+    error: str,
+    limited: ratelimit.Limited | None = None,
 ) -> HttpResponse:
-    """HTMX: the re-rendered fragment (showing ``error``); a plain POST: back to the room."""
+    """HTMX: the re-rendered fragment (showing ``error``); a plain POST: back to the room.
+    Over a rate limit: the same, as a 429 (a plain POST gets the message alone)."""
     if request.htmx:
         # Reloaded: the service just changed it.
-        return HttpResponse(render_fragment(live.load_room(Quote.objects.get(pk=quote.pk))))
+        response = HttpResponse(render_fragment(live.load_room(Quote.objects.get(pk=quote.pk))))
+        return ratelimit.too_many_requests(limited, response) if limited else response
+    if limited:
+        return ratelimit.too_many_requests(limited)
     if error:
         messages.error(request, error)
     return redirect(_room_url(quote))
@@ -125,7 +134,10 @@ def quote_create(request: HttpRequest) -> HttpResponse:
     if request.user.organisation_id is None:
         raise Http404("Quotes belong to an organisation; platform users work in the admin.")
     form = QuoteForm(request.POST or None, organisation=request.user.organisation)
-    if request.method == "POST" and form.is_valid():
+    limited = ratelimit.hit("quotes", request.user) if request.method == "POST" else None
+    if limited:
+        form.add_error(None, limited.message)
+    elif request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():  # a refused start leaves no half-made draft behind
                 quote = form.save(commit=False)
@@ -141,7 +153,8 @@ def quote_create(request: HttpRequest) -> HttpResponse:
             url = _room_url(quote)
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     template = "negotiations/quote_new_form.html" if request.htmx else "negotiations/quote_new.html"
-    return render(request, template, {"form": form})
+    response = render(request, template, {"form": form})
+    return ratelimit.too_many_requests(limited, response) if limited else response
 
 
 @login_required
@@ -168,14 +181,17 @@ def quote_room(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _intervention(
     request: HttpRequest, post: Callable[[str, str | None], object]
-) -> tuple[InterventionForm, str]:
-    """Validate the posted text and hand it to ``post``; the form to show next and any error."""
+) -> tuple[InterventionForm, str, ratelimit.Limited | None]:
+    """Validate the posted text and hand it to ``post`` (guidance and answers share one rate
+    limit); the form to show next, any error, and the refusal if over the limit."""
     form = InterventionForm(request.POST)
+    if limited := ratelimit.hit("interventions", request.user):
+        return form, limited.message, limited
     if not form.is_valid():
-        return form, "Write something first (at most 2,000 characters)."
+        return form, "Write something first (at most 2,000 characters).", None
     text, client_id = form.cleaned_data["text"], form.cleaned_data["client_id"] or None
     error = _attempt(lambda: post(text, client_id))
-    return (form, error) if error else (InterventionForm(), "")
+    return (form, error, None) if error else (InterventionForm(), "", None)
 
 
 @login_required
@@ -183,7 +199,7 @@ def _intervention(
 def quote_intervene(request: HttpRequest, pk: int) -> HttpResponse:
     """Guidance to all of the quote's open negotiations at once."""
     quote = _get_quote_for_user(request, pk)
-    form, error = _intervention(
+    form, error, limited = _intervention(
         request,
         lambda text, client_id: services.quote_intervene(
             quote=quote, author=request.user, text=text, client_id=client_id
@@ -196,6 +212,7 @@ def quote_intervene(request: HttpRequest, pk: int) -> HttpResponse:
             "guidance", room, oob=False, request=request, form=form, error=error
         ),
         error,
+        limited,
     )
 
 
@@ -203,7 +220,7 @@ def _column_post(
     request: HttpRequest, pk: int, fragment: str, service: Callable[..., object]
 ) -> HttpResponse:
     negotiation = _get_negotiation_for_user(request, pk)
-    form, error = _intervention(
+    form, error, limited = _intervention(
         request,
         lambda text, client_id: service(
             negotiation=negotiation, author=request.user, text=text, client_id=client_id
@@ -222,6 +239,7 @@ def _column_post(
             error=error,
         ),
         error,
+        limited,
     )
 
 

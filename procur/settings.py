@@ -12,6 +12,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from procur.ops.logging import logging_config
+from procur.ratelimit import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -220,6 +221,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # When set, /metrics needs `Authorization: Bearer <token>`.
 PROCUR_METRICS_TOKEN = env.str("PROCUR_METRICS_TOKEN", default="")
+# Per-user limits (procur/ratelimit.py): staff interventions and answers, and new quotes.
+PROCUR_RATE_LIMIT_INTERVENTIONS = env.str("PROCUR_RATE_LIMIT_INTERVENTIONS", default="30/min")
+PROCUR_RATE_LIMIT_QUOTES = env.str("PROCUR_RATE_LIMIT_QUOTES", default="10/min")
+for _name in ("PROCUR_RATE_LIMIT_INTERVENTIONS", "PROCUR_RATE_LIMIT_QUOTES"):
+    try:
+        parse_rate(globals()[_name])
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"{_name}: {_error}") from None
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     from procur.ops.sentry import init_sentry
