@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,9 +85,20 @@ def workers(count: int, *, pool: str, concurrency: int, **env: object) -> Iterat
             _stop(process)
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    process: subprocess.Popen
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server has used so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def daphne(**env: object) -> Iterator[int]:
-    """The ASGI server on a free loopback port; yields the port once it accepts connections."""
+def daphne(**env: object) -> Iterator[Server]:
+    """The ASGI server on a free loopback port, once it accepts connections."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "procur.asgi:application"],
@@ -104,6 +116,6 @@ def daphne(**env: object) -> Iterator[int]:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("daphne did not start") from None
                 time.sleep(0.1)
-        yield port
+        yield Server(port, process)
     finally:
         _stop(process)
