@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> None:
         f"Procur orchestration bench ({'quick' if args.quick else 'full'}): max_rounds "
         f"{plan.max_rounds}, simulated LLM latency {plan.latency * 1000:.0f} ms "
         f"({plan.push_latency * 1000:.0f} ms for the viewers), PostgreSQL + Redis, "
-        f"{os.cpu_count()} CPUs",
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start",
         flush=True,
     )
     checks: list[bool] = []
