@@ -141,7 +141,10 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Well above the turn time limit, so a slow turn is never handed to a second worker while alive.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("PROCUR_VISIBILITY_TIMEOUT", default=TURN_TIME_LIMIT * 10)
+    "visibility_timeout": env.int("PROCUR_VISIBILITY_TIMEOUT", default=TURN_TIME_LIMIT * 10),
+    # Scan for messages past their visibility timeout every 10 s, not every 100 s (kombu's
+    # default throttle), so a turn held by a killed worker comes back soon after it is due.
+    "unacked_restore_throttle": 1,
 }
 
 
