@@ -1,4 +1,4 @@
-"""The benchmark's own organisation, suppliers and quotes (rebuilt at every run)."""
+"""The benchmark's data: the demo organisation and suppliers, and quotes rebuilt at every run."""
 
 from __future__ import annotations
 
@@ -11,40 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from negotiations import services
-from negotiations.demo import SUPPLIERS
+from negotiations.demo import seed_demo
 from negotiations.models import ENDED_STATUSES, Negotiation, Quote, QuoteStatus
 from negotiations.services.quotes import brand_strategy_for
 from negotiations.tasks import negotiation_turn
 from procur.accounts.models import Organisation, User
-from vendors.models import Supplier
-
-ORG_SLUG = "procur-bench"
-USERNAME = "bench"
 
 
 def reset() -> tuple[Organisation, User]:
-    """The bench organisation and user with the demo's six suppliers and no quotes."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=ORG_SLUG, defaults={"name": "Procur benchmark"}
-    )
-    Quote.objects.filter(organisation=organisation).delete()
-    user, _ = User.objects.get_or_create(username=USERNAME, defaults={"organisation": organisation})
-    for name, list_price, floor, lead, capacity, payment, reliability, temperament in SUPPLIERS:
-        Supplier.objects.update_or_create(
-            organisation=organisation,
-            name=name,
-            defaults={
-                "categories": ["bottles"],
-                "list_price": Decimal(list_price),
-                "cost_floor": Decimal(floor),
-                "fastest_lead_time_days": lead,
-                "capacity": capacity,
-                "preferred_payment_terms_days": payment,
-                "reliability": Decimal(reliability),
-                "temperament": temperament,
-            },
-        )
-    return organisation, user
+    """The demo organisation, user and suppliers (``seed_demo``), without any quote."""
+    data = seed_demo()
+    Quote.objects.filter(organisation=data.organisation).delete()
+    return data.organisation, data.user
 
 
 def draft_quote(organisation: Organisation, user: User, *, max_rounds: int) -> Quote:
