@@ -37,8 +37,11 @@ flower: setup
 demo: migrate
 	$(PY) manage.py negotiate_demo
 
+# The fault suites run their own worker processes, so they get a pytest process of their own:
+# the rest of the suite's in-process worker would otherwise take their tasks.
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not faults"
+	$(VENV)/bin/pytest -m faults
 
 # Orchestration benchmark (docs/benchmarks.md) on PostgreSQL + Redis: set DATABASE_URL and
 # REDIS_URL to a database and Redis DB of its own. `make bench ARGS=--quick` for a short run.
