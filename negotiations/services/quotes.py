@@ -3,7 +3,6 @@
 import random
 from collections.abc import Sequence
 from datetime import date
-from functools import partial
 
 from celery import group
 from django.conf import settings
@@ -126,5 +125,13 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
         ]
         for negotiation in negotiations:
             publish_state(negotiation)
-        transaction.on_commit(partial(_fan_out, [n.pk for n in negotiations]))
+        # Robust, like every enqueue: a broker that is down leaves the negotiations queued for
+        # the stall sweep, never a server error after the quote was stored.
+        # (A function, not a partial: Django logs a robust callback's failure by its __qualname__.)
+        negotiation_ids = [n.pk for n in negotiations]
+
+        def enqueue_first_turns() -> None:
+            _fan_out(negotiation_ids)
+
+        transaction.on_commit(enqueue_first_turns, robust=True)
     return negotiations

@@ -61,4 +61,12 @@ def schedule_turn(negotiation: Negotiation, turn: int) -> None:
     from negotiations.tasks import negotiation_turn  # tasks import services: import at call time
 
     delay = settings.PROCUR_TURN_DELAY or None
-    negotiation_turn.apply_async_on_commit((negotiation.id, turn), countdown=delay)
+    # Robust: with the broker down, the turn is not enqueued, but what was just committed stands
+    # and no error reaches the user or the turn task; the stall sweep requeues the turn later.
+    # (A function, not a partial: Django logs a robust callback's failure by its __qualname__.)
+    negotiation_id = negotiation.id
+
+    def enqueue_turn() -> None:
+        negotiation_turn.apply_async((negotiation_id, turn), countdown=delay)
+
+    transaction.on_commit(enqueue_turn, robust=True)
