@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from negotiations.models import ENDED_STATUSES, Message, Negotiation, NegotiationStatus
+from negotiations.models import ENDED_STATUSES, Message, Negotiation, NegotiationStatus, Quote
 from procur import embedded_redis
 from tests.factories import SupplierFactory, UserFactory
 from tests.test_negotiate_demo import database_url
@@ -189,8 +189,9 @@ def session_cookie(user) -> str:
     return f"{name}={client.cookies[name].value}"
 
 
-def create_quote(port: int, cookie: str, suppliers, product: str) -> int:
-    """Post the new-quote form to daphne, as the page does; the new quote's id."""
+def post_form(port: int, cookie: str, path: str, form: dict) -> int:
+    """Post a form to daphne as the page does (CSRF cookie and token); the status, after
+    asserting it is no server error."""
     web = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     web.request("GET", "/quotes/new/", headers={"Cookie": cookie})
     page = web.getresponse()
@@ -199,15 +200,9 @@ def create_quote(port: int, cookie: str, suppliers, product: str) -> int:
     for header in page.headers.get_all("Set-Cookie") or []:
         cookies.load(header)
     csrf = cookies["csrftoken"].value
-    form = valid_quote(
-        product=product,
-        suppliers=[s.pk for s in suppliers],
-        max_rounds="6",
-        question_budget="0",
-    )
     web.request(
         "POST",
-        "/quotes/new/",
+        path,
         urlencode(form, doseq=True),
         headers={
             "Cookie": f"{cookie}; csrftoken={csrf}",
@@ -215,10 +210,23 @@ def create_quote(port: int, cookie: str, suppliers, product: str) -> int:
             "Content-Type": "application/x-www-form-urlencoded",
         },
     )
-    created = web.getresponse()
-    body = created.read()
-    assert created.status == 302, body[-2000:]
-    return int(re.search(r"/quotes/(\d+)/", created.getheader("Location")).group(1))
+    response = web.getresponse()
+    body = response.read()
+    assert response.status < 500, body[-3000:]
+    return response.status
+
+
+def create_quote(port: int, cookie: str, suppliers, product: str) -> int:
+    """Post the new-quote form to daphne, as the page does; the new quote's id."""
+    form = valid_quote(
+        product=product,
+        suppliers=[s.pk for s in suppliers],
+        max_rounds="6",
+        question_budget="0",
+    )
+    assert post_form(port, cookie, "/quotes/new/", form) == 302
+    quote = Quote.objects.filter(product=product).get()
+    return quote.pk
 
 
 # --- Room clients ------------------------------------------------------------------------------
@@ -411,3 +419,30 @@ def test_clients_end_with_exactly_the_stored_messages_through_redis_restarts_and
     assert negotiations.count() == QUOTES * 3
     statuses = list(negotiations.values_list("status", flat=True))
     assert all(s in ENDED_STATUSES and s != NegotiationStatus.FAILED for s in statuses), statuses
+
+
+def test_staff_actions_while_redis_is_down_are_stored_and_run_once_it_is_back(stack, organisation):
+    """The database is the truth: with Redis down, a new quote and guidance are still stored
+    (no server error), and the quote negotiates to the end once Redis is back."""
+    user = UserFactory(organisation=organisation)
+    suppliers = SupplierFactory.create_batch(3, organisation=organisation)
+    cookie = session_cookie(user)
+    stack.redis.stop()
+    quote_id = create_quote(stack.web_port, cookie, suppliers, "Bottle while Redis is down")
+    negotiation = Negotiation.objects.filter(quote_id=quote_id).first()
+    guided = post_form(
+        stack.web_port, cookie, f"/negotiations/{negotiation.pk}/guide/", {"text": "Push on price"}
+    )
+    assert guided == 302
+    assert negotiation.messages.filter(text="Push on price").exists()
+    stack.redis.start()
+    asyncio.run(
+        wait_for(
+            lambda: in_thread(lambda: open_negotiations([quote_id]) == 0),
+            "every negotiation ended",
+            timeout=120,
+            describe=lambda: still_open([quote_id]),
+        )
+    )
+    statuses = Negotiation.objects.filter(quote_id=quote_id).values_list("status", flat=True)
+    assert NegotiationStatus.FAILED not in statuses
