@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from negotiations import live, selectors, services
@@ -121,6 +121,7 @@ def _quote_rows(quotes: list[Quote]) -> list[QuoteRow]:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     quotes = list(selectors.quotes_for_user(request.user)[:100])
     return render(request, "negotiations/dashboard.html", {"rows": _quote_rows(quotes)})
@@ -130,6 +131,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def quote_create(request: HttpRequest) -> HttpResponse:
     if request.user.organisation_id is None:
         raise Http404("Quotes belong to an organisation; platform users work in the admin.")
@@ -174,6 +176,7 @@ def quote_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def quote_room(request: HttpRequest, pk: int) -> HttpResponse:
     room = live.load_room(_get_quote_for_user(request, pk), with_transcripts=True)
     return render(request, "negotiations/room.html", {"room": room, "quote": room.quote})

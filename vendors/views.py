@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
 
 from negotiations.models import Negotiation
 from procur.accounts.tenancy import get_for_user, scope_to_user
@@ -16,12 +17,14 @@ def _get_supplier_for_user(request: HttpRequest, pk: int) -> Supplier:
 
 
 @login_required
+@require_safe
 def supplier_list(request: HttpRequest) -> HttpResponse:
     suppliers = scope_to_user(Supplier.objects.all(), request.user)
     return render(request, "vendors/supplier_list.html", {"suppliers": suppliers})
 
 
 @login_required
+@require_safe
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = _get_supplier_for_user(request, pk)
     negotiations = (
@@ -47,10 +50,12 @@ def _edit(request: HttpRequest, supplier: Supplier | None) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def supplier_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def supplier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, _get_supplier_for_user(request, pk))
