@@ -63,11 +63,18 @@ def celery_worker(django_db_setup, django_db_blocker):
         ) as worker,
     ):
         yield worker
-    # The worker's threads returned their connections to the pool, which would keep a session
-    # open on the test database and stop it being dropped at the end.
+    # This runs at the end of the session, just before the test database is dropped: sessions
+    # still open on it (the pool, a thread's or a server subprocess's connection) would stop that.
     for connection in connections.all():
         if getattr(connection, "pool", None) is not None:
             connection.close_pool()
+        if connection.vendor == "postgresql":
+            with django_db_blocker.unblock(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
 
 
 @pytest.fixture
