@@ -4,8 +4,8 @@
     .venv/bin/python -m bench --quick    # a short run of every measurement
 
 Needs PostgreSQL and Redis (``DATABASE_URL``, ``REDIS_URL``): use a database and a Redis DB of
-its own, since it deletes and rebuilds its organisation's quotes and runs its own workers on
-the broker. Every process listens on 127.0.0.1 only. Figures: docs/benchmarks.md.
+its own, since it deletes and rebuilds the demo organisation's quotes and runs its own workers
+on the broker. Every process listens on 127.0.0.1 only. Figures: docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ QUICK = Plan(overhead_quotes=1, fan_out_quotes=1, viewers=50, quotes=10)
 def _setup_django() -> None:
     from bench.procs import app_env
 
-    os.environ.update({k: v for k, v in app_env().items() if k not in os.environ or k == "DEBUG"})
+    # The app's processes' own environment: the same SECRET_KEY signs the viewers' sessions.
+    os.environ.update(app_env())
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
         sys.exit(
@@ -76,23 +77,18 @@ def verdict(ok: bool) -> str:
 # --- Measurements -------------------------------------------------------------------------------
 
 
-def _timings() -> list[dict]:
+def _timings(*, clear: bool = False) -> list[dict]:
+    """The turn stamps the bench workers have pushed so far; ``clear`` empties the list."""
     import redis
     from django.conf import settings
 
     from bench.worker import TIMINGS_KEY
 
     client = redis.Redis.from_url(settings.REDIS_URL)
-    return [json.loads(r) for r in client.lrange(TIMINGS_KEY, 0, -1)]
-
-
-def _clear_timings() -> None:
-    import redis
-    from django.conf import settings
-
-    from bench.worker import TIMINGS_KEY
-
-    redis.Redis.from_url(settings.REDIS_URL).delete(TIMINGS_KEY)
+    records = [json.loads(r) for r in client.lrange(TIMINGS_KEY, 0, -1)]
+    if clear:
+        client.delete(TIMINGS_KEY)
+    return records
 
 
 def integrity(quote_ids: list[int]) -> dict[str, int]:
@@ -154,7 +150,7 @@ def overhead_and_fan_out(plan: Plan, organisation, user) -> dict:
     together: list[tuple[float, int, list[Negotiation]]] = []
     with procs.workers(1, pool="prefork", concurrency=3, PROCUR_SIMULATED_LLM_LATENCY=plan.latency):
         _warm_up(organisation, user, plan.timeout)
-        _clear_timings()
+        _timings(clear=True)
         for i in range(plan.overhead_quotes):
             quote = fixtures.draft_quote(organisation, user, max_rounds=plan.max_rounds)
             fixtures.start(quote, seed=1000 + i)
@@ -163,8 +159,7 @@ def overhead_and_fan_out(plan: Plan, organisation, user) -> dict:
             negotiations = list(quote.negotiations.select_related("supplier", "quote"))
             wall = max(n.ended_at for n in negotiations) - quote.started_at
             together.append((wall.total_seconds(), quote.pk, negotiations))
-        timings = {"3 at once": _timings()}
-        _clear_timings()
+        timings = {"3 at once": _timings(clear=True)}
         alone = []
         for wall3, _, negotiations in together[: plan.fan_out_quotes]:
             walls = []
