@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
@@ -23,12 +24,27 @@ from negotiations.models import (
     Quote,
     Sender,
 )
+from procur import redis_client
 
 logger = logging.getLogger(__name__)
 
 
 def group_name(quote_id: int) -> str:
     return f"quote-{quote_id}"
+
+
+def has_viewers(quote_id: int) -> bool:
+    """Whether any socket is in the quote's group: rendering a push costs more than the rest of
+    a turn, and a push to an empty group reaches no one. When Redis cannot say, assume so.
+
+    A socket joins the group before its catch-up read, so a push skipped for an empty group was
+    committed before that read and reaches the socket through it.
+    """
+    group_key = get_channel_layer()._group_key(group_name(quote_id))  # channels_redis's key
+    try:
+        return redis_client.client().zcard(group_key) > 0
+    except redis.RedisError:
+        return True
 
 
 @dataclass(frozen=True)
@@ -173,13 +189,24 @@ def _latest_seqs(room: Room) -> dict[str, int]:
     return latest
 
 
+# A message's push re-renders these of its column; not the question box, which may hold an
+# answer being typed (a change of status pushes that).
+MESSAGE_COLUMN = ("status", "progress")
+
+
 def publish_message(message_id: int) -> None:
     """Push one stored message to its quote's room, with the progress and chart it moves."""
     try:
         message = Message.objects.select_related("negotiation__quote", "author").get(pk=message_id)
         negotiation = message.negotiation
+        if not has_viewers(negotiation.quote_id):
+            return
         room = load_room(negotiation.quote)
         column = column_of(room, negotiation.pk)
+        # The column's status and the header's usage totals ride along, so a turn that changes
+        # no status needs no other push.
+        fragments = [render_column_fragment(f, room, column, oob=True) for f in MESSAGE_COLUMN]
+        fragments += [render_quote_fragment(f, room, oob=True) for f in ("header", "chart")]
         _send(
             negotiation.quote_id,
             {
@@ -187,8 +214,7 @@ def publish_message(message_id: int) -> None:
                 "negotiation_id": negotiation.pk,
                 "seq": message.seq,
                 "html": render_messages(negotiation.pk, [message]),
-                "fragments": render_column_fragment("progress", room, column, oob=True)
-                + render_quote_fragment("chart", room, oob=True),
+                "fragments": "".join(fragments),
             },
         )
     except Exception:
@@ -199,6 +225,8 @@ def publish_negotiation(negotiation_id: int) -> None:
     """Push a negotiation's status, progress, question and the chart."""
     try:
         negotiation = Negotiation.objects.select_related("quote").get(pk=negotiation_id)
+        if not has_viewers(negotiation.quote_id):
+            return
         room = load_room(negotiation.quote)
         column = column_of(room, negotiation_id)
         fragments = [
@@ -217,6 +245,8 @@ def publish_negotiation(negotiation_id: int) -> None:
 def publish_quote(quote_id: int) -> None:
     """Push the quote header, the comparison and recommendation, and every column's state."""
     try:
+        if not has_viewers(quote_id):
+            return
         room = load_room(Quote.objects.get(pk=quote_id))
         _send(
             quote_id,

@@ -12,11 +12,12 @@ import logging
 import re
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 
 import redis
 from django.conf import settings
 from django.http import HttpResponse
+
+from procur import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +56,6 @@ class Limited:
     retry_after: int
 
 
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    # Short timeouts: a Redis that does not answer must not hold up the request for long.
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-
-
 _WHAT = {"interventions": "messages to the agents", "quotes": "new quotes"}
 
 
@@ -71,7 +66,7 @@ def hit(scope: str, user) -> Limited | None:
     window = int(now // rate.seconds)
     key = f"procur:ratelimit:{scope}:{user.pk}:{rate.seconds}:{window}"
     try:
-        pipe = _client(settings.REDIS_URL).pipeline()
+        pipe = redis_client.client().pipeline()
         pipe.incr(key)
         pipe.expire(key, rate.seconds)
         count = pipe.execute()[0]

@@ -47,13 +47,10 @@ def append_message(
     return message
 
 
-def publish_state(negotiation: Negotiation, *, quote: bool = True) -> None:
-    """Push the negotiation's status/progress and its quote's header after commit; with
-    ``quote``, also the whole quote's state (comparison, every column), which only a change of
-    status can alter."""
+def publish_state(negotiation: Negotiation) -> None:
+    """Push the negotiation's status, progress and question, and its quote's state, after commit."""
     transaction.on_commit(partial(live.publish_negotiation, negotiation.id))
-    if quote:
-        transaction.on_commit(partial(live.publish_quote, negotiation.quote_id))
+    transaction.on_commit(partial(live.publish_quote, negotiation.quote_id))
 
 
 def schedule_turn(negotiation: Negotiation, turn: int) -> None:

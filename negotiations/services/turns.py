@@ -228,9 +228,10 @@ def _commit(
     if ended:
         negotiation.ended_at = timezone.now()
     negotiation.save()
-    # A turn that leaves the status as it was moves only this column and the quote's header
-    # (tokens, chart): the quote-wide push, the costliest of a turn, is left out.
-    publish_state(negotiation, quote=negotiation.status != status_before)
+    # The message's push carries its column's status and progress, the header and the chart:
+    # only a change of status (question box, comparison, every column) needs the state pushes.
+    if negotiation.status != status_before:
+        publish_state(negotiation)
     if ended:
         negotiation_ended(negotiation)
     elif negotiation.status == NegotiationStatus.ACTIVE:

@@ -1,5 +1,6 @@
-"""What a turn asks the live room to push after commit: its message and its negotiation's state
-every turn; the whole quote's state only when the turn changed the negotiation's status."""
+"""What a turn asks the live room to push after commit: its message (which carries its column's
+status and progress, the header and the chart) every turn; the negotiation's and the whole
+quote's state only when the turn changed the negotiation's status."""
 
 from functools import partial
 
@@ -27,14 +28,14 @@ def negotiation(quote, suppliers):
     return negotiation
 
 
-def test_a_turn_that_keeps_the_status_pushes_its_message_and_negotiation_only(
+def test_a_turn_that_keeps_the_status_pushes_its_message_only(
     negotiation, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         outcome = services.turn_run(negotiation_id=negotiation.pk, turn=2)
 
     assert outcome.result == NegotiationStatus.ACTIVE
-    assert pushes(callbacks) == ["publish_message", "publish_negotiation"]
+    assert pushes(callbacks) == ["publish_message"]
 
 
 def test_a_turn_that_changes_the_status_also_pushes_the_whole_quote(

@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
+from django.test.signals import template_rendered
 
 from negotiations import live
 from negotiations.models import Message
@@ -205,5 +207,36 @@ def test_a_quote_push_leaves_the_question_boxes_alone(started, user_cookie):
     "publish", [live.publish_message, live.publish_negotiation, live.publish_quote]
 )
 def test_publishing_a_missing_row_logs_and_never_raises(publish, caplog):
-    publish(987654321)
+    layer = get_channel_layer()
+    watcher = async_to_sync(layer.new_channel)()  # someone watches that id: the push is tried
+    async_to_sync(layer.group_add)(live.group_name(987654321), watcher)
+    try:
+        publish(987654321)
+    finally:
+        async_to_sync(layer.group_discard)(live.group_name(987654321), watcher)
     assert "live push" in caplog.text
+
+
+def test_pushes_are_rendered_only_while_someone_watches(started, user_cookie):
+    negotiation = started.negotiations[0]
+    rendered: list[str] = []
+
+    def count(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        async_to_sync(add_offer)(negotiation, 3, "2.40")  # nobody in the group
+        assert rendered == []
+
+        async def scenario():
+            socket, _ = await join(started.quote.pk, user_cookie)
+            rendered.clear()
+            await add_offer(negotiation, 4, "2.30")
+            assert message_ids(await socket.receive_from()) == [(negotiation.pk, 4)]
+            assert "negotiations/room_message.html" in rendered
+            await socket.disconnect()
+
+        run(scenario)
+    finally:
+        template_rendered.disconnect(count)
