@@ -194,12 +194,17 @@ def _latest_seqs(room: Room) -> dict[str, int]:
 MESSAGE_COLUMN = ("status", "progress")
 
 
-def publish_message(message_id: int) -> None:
-    """Push one stored message to its quote's room, with the progress and chart it moves."""
+def publish_message(message_id: int, quote_id: int | None = None) -> None:
+    """Push one stored message to its quote's room, with the progress and chart it moves.
+
+    A caller that knows the quote passes ``quote_id``: an unwatched room then costs no query.
+    """
     try:
+        if quote_id is not None and not has_viewers(quote_id):
+            return
         message = Message.objects.select_related("negotiation__quote", "author").get(pk=message_id)
         negotiation = message.negotiation
-        if not has_viewers(negotiation.quote_id):
+        if quote_id is None and not has_viewers(negotiation.quote_id):
             return
         room = load_room(negotiation.quote)
         column = column_of(room, negotiation.pk)
@@ -221,11 +226,13 @@ def publish_message(message_id: int) -> None:
         logger.exception("live push of message %s failed", message_id)
 
 
-def publish_negotiation(negotiation_id: int) -> None:
-    """Push a negotiation's status, progress, question and the chart."""
+def publish_negotiation(negotiation_id: int, quote_id: int | None = None) -> None:
+    """Push a negotiation's status, progress, question and the chart (``quote_id``: as above)."""
     try:
+        if quote_id is not None and not has_viewers(quote_id):
+            return
         negotiation = Negotiation.objects.select_related("quote").get(pk=negotiation_id)
-        if not has_viewers(negotiation.quote_id):
+        if quote_id is None and not has_viewers(negotiation.quote_id):
             return
         room = load_room(negotiation.quote)
         column = column_of(room, negotiation_id)

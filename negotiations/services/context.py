@@ -81,18 +81,21 @@ def effective_brand(
 
 def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
     """The standing supplier offers of the quote's other negotiations, from the database."""
-    offers = []
-    others = negotiation.quote.negotiations.exclude(pk=negotiation.pk)
-    for other in others:
-        latest = (
-            other.messages.filter(sender=Sender.SUPPLIER, action__in=OFFER_ACTIONS)
-            .exclude(terms=None)
-            .order_by("-seq")
-            .first()
+    offers = (
+        Message.objects.filter(
+            negotiation__quote_id=negotiation.quote_id,
+            sender=Sender.SUPPLIER,
+            action__in=OFFER_ACTIONS,
         )
-        if latest:
-            offers.append(Terms.from_dict(latest.terms))
-    return tuple(offers)
+        .exclude(negotiation_id=negotiation.pk)
+        .exclude(terms=None)
+        .order_by("negotiation_id", "-seq")
+        .values_list("negotiation_id", "terms")
+    )
+    latest: dict[int, dict] = {}
+    for negotiation_id, terms in offers:
+        latest.setdefault(negotiation_id, terms)  # the first row of each is its latest offer
+    return tuple(Terms.from_dict(terms) for terms in latest.values())
 
 
 def build_context(negotiation_id: int, turn: int) -> AgentContext:

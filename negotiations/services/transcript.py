@@ -43,13 +43,13 @@ def append_message(
         **fields,
     )
     negotiation.last_activity_at = timezone.now()
-    transaction.on_commit(partial(live.publish_message, message.id))
+    transaction.on_commit(partial(live.publish_message, message.id, negotiation.quote_id))
     return message
 
 
 def publish_state(negotiation: Negotiation) -> None:
     """Push the negotiation's status, progress and question, and its quote's state, after commit."""
-    transaction.on_commit(partial(live.publish_negotiation, negotiation.id))
+    transaction.on_commit(partial(live.publish_negotiation, negotiation.id, negotiation.quote_id))
     transaction.on_commit(partial(live.publish_quote, negotiation.quote_id))
 
 
