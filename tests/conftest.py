@@ -11,7 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connections
 
-from procur import embedded_redis
+from procur import embedded_redis, redis_client
 from procur.celery import app as celery_app
 from procur.settings import redis_settings
 from tests.factories import OrganisationFactory, UserFactory
@@ -28,6 +28,16 @@ def _point_at_embedded_redis() -> None:
 
 if settings.EMBEDDED_REDIS:
     _point_at_embedded_redis()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in Redis, outside the test's transaction, keyed by user id, and
+    SQLite gives the next test's user the same id: every test starts with no requests counted."""
+    client = redis_client.client()
+    stale = list(client.scan_iter("procur:ratelimit:*"))
+    if stale:
+        client.delete(*stale)
 
 
 @pytest.fixture
