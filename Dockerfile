@@ -17,4 +17,5 @@ USER procur
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "procur.asgi:application"]
+# Several daphne processes on one port (PROCUR_WEB_PROCESSES, default the CPUs, at most 4).
+CMD ["python", "-m", "procur.web", "--host", "0.0.0.0", "--port", "8000"]

@@ -1,4 +1,4 @@
-"""Processes the benchmarks drive: Celery workers (bench.worker) and daphne, on loopback."""
+"""Processes the benchmarks drive: Celery workers (bench.worker) and the web server, on loopback."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 BENCH_SECRET_KEY = "procur-bench-secret-key-loopback-only-not-for-production-use"
 
 
@@ -91,17 +90,28 @@ class Server:
     process: subprocess.Popen
 
     def cpu_seconds(self) -> float:
-        """User + system CPU time the server has used so far (Linux /proc)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU time the server's daphne processes have used so far (Linux /proc)."""
+        return sum(_cpu_seconds(child) for child in self.children())
+
+    def children(self) -> list[int]:
+        """The daphne processes (Linux /proc)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return [int(child) for child in children]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def daphne(**env: object) -> Iterator[Server]:
-    """The ASGI server on a free loopback port, once it accepts connections."""
+def web(**env: object) -> Iterator[Server]:
+    """The ASGI server as production runs it (``procur.web``: one daphne process per CPU) on a
+    free loopback port, once it accepts connections."""
     port = free_port()
     process = subprocess.Popen(
-        [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "procur.asgi:application"],
+        [sys.executable, "-m", "procur.web", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=app_env(**env),
         stdout=subprocess.DEVNULL,  # the access log: a line per websocket connect/disconnect
@@ -114,7 +124,7 @@ def daphne(**env: object) -> Iterator[Server]:
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("daphne did not start") from None
+                    raise RuntimeError("the web server did not start") from None
                 time.sleep(0.1)
         yield Server(port, process)
     finally:

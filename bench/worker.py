@@ -5,6 +5,10 @@ signal handlers that push ``{negotiation, turn, start, end, pid}`` (wall-clock s
 each ``negotiation_turn`` to the Redis list :data:`TIMINGS_KEY`, on the broker's Redis. The
 app's code is unchanged: the stamps bracket exactly what the worker runs for a turn (the
 claim, the agent, the commit and the after-commit pushes).
+
+It also stamps each commit that stores a message: ``live.publish_message`` is the first
+after-commit callback of such a transaction, so a wrapper pushes ``{message, commit}`` to
+:data:`COMMITS_KEY` as it is called, before the push is rendered.
 """
 
 import json
@@ -16,6 +20,7 @@ import redis
 from celery.signals import task_postrun, task_prerun
 
 TIMINGS_KEY = "bench:turn-timings"
+COMMITS_KEY = "bench:commits"
 TURN_TASK = "negotiations.tasks.negotiation_turn"
 
 _started: dict[str, float] = {}
@@ -30,9 +35,26 @@ def _redis() -> redis.Redis:
     return _clients[pid]
 
 
+def _stamp_commits() -> None:
+    """Wrap ``live.publish_message`` (looked up at each commit) once per process."""
+    from negotiations import live
+
+    publish = live.publish_message
+    if getattr(publish, "stamps_commits", False):
+        return
+
+    def stamped(message_id: int, quote_id: int | None = None) -> None:
+        _redis().rpush(COMMITS_KEY, json.dumps({"message": message_id, "commit": time.time()}))
+        publish(message_id, quote_id)
+
+    stamped.stamps_commits = True
+    live.publish_message = stamped
+
+
 @task_prerun.connect
 def _stamp_start(task_id=None, task=None, **_) -> None:
     if task is not None and task.name == TURN_TASK:
+        _stamp_commits()
         _started[task_id] = time.time()
 
 

@@ -7,11 +7,12 @@ the quote's target and maximum as horizontal guides. Pure functions over already
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from negotiations.models import Message, Negotiation, Sender
+from negotiations.models import Negotiation, Sender
 
 PALETTE = ("#2456c7", "#c2410c", "#0f766e")
 WIDTH, HEIGHT = 720, 230
@@ -28,8 +29,17 @@ class PriceSeries:
     brand: list[tuple[int, Decimal]] = field(default_factory=list)
 
 
+class OfferPrice(Protocol):
+    """A row of ``selectors.offer_prices_for_quotes``."""
+
+    negotiation_id: int
+    sender: str
+    round: int
+    unit_price: str
+
+
 def series_from_offers(
-    negotiations: Sequence[Negotiation], offers: Iterable[Message]
+    negotiations: Sequence[Negotiation], offers: Iterable[OfferPrice]
 ) -> list[PriceSeries]:
     """Series per negotiation (by slot); a later offer in the same round replaces an earlier one."""
     by_negotiation: dict[int, dict[str, dict[int, Decimal]]] = {
@@ -37,8 +47,8 @@ def series_from_offers(
     }
     for offer in offers:
         points = by_negotiation.get(offer.negotiation_id, {}).get(offer.sender)
-        if points is not None and offer.terms and "unit_price" in offer.terms:
-            points[offer.round] = Decimal(str(offer.terms["unit_price"]))
+        if points is not None:
+            points[offer.round] = Decimal(str(offer.unit_price))
     return [
         PriceSeries(
             label=n.supplier.name,

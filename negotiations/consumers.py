@@ -1,8 +1,9 @@
 """The negotiation room's websocket: one per quote, at ``/ws/quotes/<id>/``.
 
-It authenticates, checks the organisation, joins ``quote-<id>`` and forwards the pushed HTML.
-Group sends are at-most-once, so it also keeps, per negotiation, the last message seq this client
-has and fills any gap from the database: the client gets every message once, in order.
+It authenticates, checks the organisation, joins ``quote-<id>`` (through ``fanout``: one channel
+per process and quote) and forwards the pushed HTML. Group sends are at-most-once, so it also
+keeps, per negotiation, the last message seq this client has and fills any gap from the
+database: the client gets every message once, in order.
 """
 
 from urllib.parse import parse_qs
@@ -10,7 +11,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from negotiations import live
+from negotiations import fanout, live
 from negotiations.models import Quote
 
 # Closing before accept() refuses the handshake (HTTP 403); the code is for our own logs.
@@ -41,49 +42,71 @@ def _may_watch(user, quote_id: int) -> bool:
 
 
 class QuoteRoomConsumer(AsyncWebsocketConsumer):
+    # No channel layer by this alias: Channels gives the socket no channel of its own. The
+    # room's pushes come through ``fanout``, one channel per process and quote.
+    channel_layer_alias = "room sockets have no channel of their own"
+
     async def connect(self) -> None:
         self.quote_id = int(self.scope["url_route"]["kwargs"]["quote_id"])
         self.group = live.group_name(self.quote_id)
         if not await _may_watch(self.scope["user"], self.quote_id):
             await self.close(code=UNAUTHORISED)
             return
+        # Pushes that arrive before the catch-up is sent wait here, in order.
+        self.held: list[dict] | None = []
         # Join first, then read: anything committed after the read also arrives via the group.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await fanout.join(self.group, self.deliver)
+        self.joined = True
         await self.accept()
         html, self.last_seqs = await database_sync_to_async(live.catch_up)(
             self.quote_id, parse_after(self.scope["query_string"])
         )
         await self.send(text_data=html)
+        while self.held:
+            await self.push(self.held.pop(0))
+        self.held = None
 
     async def disconnect(self, code: int) -> None:
-        if hasattr(self, "last_seqs"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "joined", False):
+            await fanout.leave(self.group, self.deliver)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The room sends nothing over the socket: staff actions are ordinary HTMX POSTs."""
+
+    async def deliver(self, event: dict) -> None:
+        """Called by the room's fan-out with each event, in order."""
+        if self.held is not None:
+            self.held.append(event)
+        else:
+            await self.push(event)
+
+    async def push(self, event: dict) -> None:
+        """One frame: the messages the event brings (or a gap's, from the database), then the
+        fragments it re-renders."""
+        if event["type"] == "room.message":
+            messages = await self._messages_through(
+                event["negotiation_id"], event["seq"], event["html"]
+            )
+        else:  # room.fragments: the latest seq of each negotiation, to check for gaps
+            messages = "".join(
+                [
+                    await self._messages_through(int(negotiation_id), seq, "")
+                    for negotiation_id, seq in event["latest"].items()
+                ]
+            )
+        await self.send(text_data=messages + event["fragments"])
 
     async def _messages_through(self, negotiation_id: int, seq: int, html: str) -> str:
         """The push that brings the client up to ``seq``: nothing if it has it, the event's own
         HTML if it is the next one, else everything newer than the client's last from the
         database (a dropped event left a gap)."""
-        last = self.last_seqs.get(negotiation_id)
-        if last is not None and seq <= last:
+        last = self.last_seqs.get(negotiation_id) or 0  # none yet: seqs start at 1
+        if seq <= last:
             return ""
-        if last is not None and seq == last + 1 and html:
+        if seq == last + 1 and html:
             self.last_seqs[negotiation_id] = seq
             return html
         html, self.last_seqs[negotiation_id] = await database_sync_to_async(live.messages_after)(
             negotiation_id, last
         )
         return html
-
-    async def room_message(self, event: dict) -> None:
-        html = await self._messages_through(event["negotiation_id"], event["seq"], event["html"])
-        await self.send(text_data=html + event["fragments"])
-
-    async def room_fragments(self, event: dict) -> None:
-        parts = [
-            await self._messages_through(int(negotiation_id), seq, "")
-            for negotiation_id, seq in event["latest"].items()
-        ]
-        await self.send(text_data="".join(parts) + event["html"])

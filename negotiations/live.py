@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import redis
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -34,18 +33,25 @@ def group_name(quote_id: int) -> str:
     return f"quote-{quote_id}"
 
 
+def group_channel(quote_id: int) -> str:
+    """The Redis pub/sub channel of the quote's group (channels_redis's pub/sub layer names a
+    group ``<prefix>__group__<group>``; the consumer tests receive what ``_send`` publishes)."""
+    return f"asgi__group__{group_name(quote_id)}"
+
+
 def has_viewers(quote_id: int) -> bool:
-    """Whether any socket is in the quote's group: rendering a push costs more than the rest of
-    a turn, and a push to an empty group reaches no one. When Redis cannot say, assume so.
+    """Whether any daphne process has a socket in the quote's group: rendering a push costs
+    more than the rest of a turn, and a push to an empty group reaches no one. When Redis cannot
+    say, assume so.
 
     A socket joins the group before its catch-up read, so a push skipped for an empty group was
     committed before that read and reaches the socket through it.
     """
-    group_key = get_channel_layer()._group_key(group_name(quote_id))  # channels_redis's key
     try:
-        return redis_client.client().zcard(group_key) > 0
+        [(_, subscribers)] = redis_client.client().pubsub_numsub(group_channel(quote_id))
     except redis.RedisError:
         return True
+    return subscribers > 0
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ def _open_question(negotiation: Negotiation) -> Message | None:
 
 
 def _chart(quote: Quote, negotiations: list[Negotiation]) -> SafeString:
-    series = charts.series_from_offers(negotiations, selectors.offers_for_quotes([quote.pk]))
+    series = charts.series_from_offers(negotiations, selectors.offer_prices_for_quotes([quote.pk]))
     return charts.price_chart_svg(
         series,
         max_round=quote.max_rounds,
@@ -178,7 +184,8 @@ def catch_up(quote_id: int, after: dict[int, int]) -> tuple[str, dict[int, int |
 
 
 def _send(quote_id: int, event: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(group_name(quote_id), event)
+    """``group_send`` as one synchronous PUBLISH: no event loop and connection per push."""
+    redis_client.client().publish(group_channel(quote_id), get_channel_layer().serialize(event))
 
 
 def _latest_seqs(room: Room) -> dict[str, int]:
@@ -246,7 +253,11 @@ def publish_negotiation(negotiation_id: int, quote_id: int | None = None) -> Non
         fragments += [render_quote_fragment(f, room, oob=True) for f in ("header", "chart")]
         _send(
             negotiation.quote_id,
-            {"type": "room.fragments", "html": "".join(fragments), "latest": _latest_seqs(room)},
+            {
+                "type": "room.fragments",
+                "fragments": "".join(fragments),
+                "latest": _latest_seqs(room),
+            },
         )
     except Exception:
         logger.exception("live push of negotiation %s failed", negotiation_id)
@@ -262,7 +273,7 @@ def publish_quote(quote_id: int) -> None:
             quote_id,
             {
                 "type": "room.fragments",
-                "html": room_state(room, questions=False),
+                "fragments": room_state(room, questions=False),
                 "latest": _latest_seqs(room),
             },
         )

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import DecimalField, F, Prefetch, QuerySet, Sum
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from negotiations.models import Message, Negotiation, Quote
@@ -46,12 +47,17 @@ def messages_after(negotiation_id: int, seq: int) -> QuerySet[Message]:
     )
 
 
-def offers_for_quotes(quote_ids: Iterable[int]) -> QuerySet[Message]:
-    """Every message carrying terms in these quotes' negotiations, in order (charts, best offer)."""
+def offer_prices_for_quotes(quote_ids: Iterable[int]) -> QuerySet:
+    """Every offered unit price in these quotes' negotiations, in order (charts, best offer):
+    rows of ``negotiation_id``, ``sender``, ``round`` and ``unit_price`` (text), read from the
+    terms column alone rather than whole messages."""
     return (
-        Message.objects.filter(negotiation__quote_id__in=list(quote_ids), terms__isnull=False)
-        .select_related("negotiation")
+        Message.objects.filter(
+            negotiation__quote_id__in=list(quote_ids), terms__has_key="unit_price"
+        )
+        .annotate(unit_price=KT("terms__unit_price"))
         .order_by("negotiation_id", "seq")
+        .values_list("negotiation_id", "sender", "round", "unit_price", named=True)
     )
 
 

@@ -94,9 +94,9 @@ def _quote_rows(quotes: list[Quote]) -> list[QuoteRow]:
     supplier's opening price over the quantity."""
     opening: dict[int, Decimal] = {}
     standing: dict[int, Decimal] = {}
-    for offer in selectors.offers_for_quotes(q.pk for q in quotes):
+    for offer in selectors.offer_prices_for_quotes(q.pk for q in quotes):
         if offer.sender == Sender.SUPPLIER:
-            price = Decimal(str(offer.terms["unit_price"]))
+            price = Decimal(str(offer.unit_price))
             opening.setdefault(offer.negotiation_id, price)
             standing[offer.negotiation_id] = price
     rows = []

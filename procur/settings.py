@@ -154,10 +154,13 @@ def redis_settings(url: str) -> dict:
         "REDIS_URL": url,
         "CELERY_BROKER_URL": url,
         "CELERY_RESULT_BACKEND": url,
+        # Pub/sub: a push is one PUBLISH that each daphne process receives once and hands to
+        # its own sockets, not one Redis list entry per socket. Delivery is at-most-once either
+        # way; the room's consumer fills any gap from the database.
         "CHANNEL_LAYERS": {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url], "capacity": 1000, "expiry": 30},
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [url]},
             }
         },
     }

@@ -38,8 +38,8 @@ def test_compose_runs_what_make_run_runs():
     services = compose()["services"]
     procfile = procfile_commands("Procfile")
     web = " ".join(services["web"]["command"].split())
-    assert "daphne" in procfile["web"] and "procur.asgi:application" in procfile["web"]
-    assert "daphne -b 0.0.0.0 -p 8000 procur.asgi:application" in web
+    assert "-m procur.web --host 127.0.0.1" in procfile["web"]
+    assert "python -m procur.web --host 0.0.0.0 --port 8000" in web
     assert "migrate" in web and "seed_demo" in web
     worker = " ".join(services["worker"]["command"])
     assert worker.startswith("celery -A procur worker")

@@ -1,6 +1,6 @@
-"""The whole room in a real browser: daphne serving the real ASGI app in a subprocess, a real
-Celery worker, PostgreSQL and Redis. Nothing is reloaded after the room opens: every message,
-status and chart update arrives over the websocket.
+"""The whole room in a real browser: two daphne processes (``procur.web``) serving the real ASGI
+app, a real Celery worker, PostgreSQL and Redis. Nothing is reloaded after the room opens: every
+message, status and chart update arrives over the websocket.
 
 Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/`` when
 ``PROCUR_UPDATE_SCREENSHOTS=1`` (otherwise to a temporary folder, so a test run leaves git clean).
@@ -62,7 +62,8 @@ def _database_url() -> str:
 
 @pytest.fixture
 def server(transactional_db, settings) -> Iterator[str]:
-    """daphne on a free port, on the test database and this run's Redis."""
+    """The web server (``procur.web``) on a free port, on the test database and this run's
+    Redis."""
     settings.PROCUR_TURN_DELAY = TURN_DELAY  # the in-process worker schedules the next turns
     port = _free_port()
     env = {
@@ -73,15 +74,18 @@ def server(transactional_db, settings) -> Iterator[str]:
         "DEBUG": "true",
     }
     process = subprocess.Popen(
+        # Two daphne processes, as production runs them: the page's requests and its socket may
+        # reach different ones.
         [
             sys.executable,
             "-m",
-            "daphne",
-            "-b",
+            "procur.web",
+            "--host",
             "127.0.0.1",
-            "-p",
+            "--port",
             str(port),
-            "procur.asgi:application",
+            "--processes",
+            "2",
         ],
         cwd=REPO,
         env=env,
@@ -93,7 +97,7 @@ def server(transactional_db, settings) -> Iterator[str]:
                 urllib.request.urlopen(f"{url}/healthz", timeout=1)
                 break
             except OSError:
-                assert process.poll() is None, "daphne exited during start-up"
+                assert process.poll() is None, "the web server exited during start-up"
                 time.sleep(0.2)
         yield url
     finally:

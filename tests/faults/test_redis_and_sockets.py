@@ -1,13 +1,14 @@
 """Redis restarts and websocket drops while quotes negotiate (issue 8, suite 3).
 
-Everything runs as in production, as subprocesses on the test database: daphne (the room's
-websocket and the pages), a Celery worker and celery beat (the stalled-turn sweep), all on a
-throwaway ``redis-server`` of this test, never the machine's shared one. The quotes are created
-through the web form. Room clients (the ``websockets`` package, speaking the room's catch-up
-protocol: ``?after=<negotiation>:<last seq>,...`` on every reconnect) watch them while the test
-drops their sockets at random and restarts Redis, which loses everything in it (broker queue,
-results, channel-layer groups): the database is the only truth. Each client must end with
-exactly the database's messages, each once and in order, and every negotiation must end.
+Everything runs as in production, as subprocesses on the test database: two daphne processes
+(``procur.web``: the room's websocket and the pages), a Celery worker and celery beat (the
+stalled-turn sweep), all on a throwaway ``redis-server`` of this test, never the machine's shared
+one. The quotes are created through the web form. Room clients (the ``websockets`` package,
+speaking the room's catch-up protocol: ``?after=<negotiation>:<last seq>,...`` on every
+reconnect) watch them while the test drops their sockets at random and restarts Redis, which
+loses everything in it (broker queue, results, channel-layer subscriptions): the database is
+the only truth. Each client must end with exactly the database's messages, each once and in
+order, and every negotiation must end.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class Stack:
         while not embedded_redis.is_listening(self.web_port):
             exited = [p.args[1:4] for p in self.processes if p.poll() is not None]
             assert not exited, f"exited at start (logs in {LOG_DIR}): {exited}"
-            assert time.monotonic() < deadline, f"daphne did not listen (logs in {LOG_DIR})"
+            assert time.monotonic() < deadline, f"the web server did not listen (logs in {LOG_DIR})"
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -136,22 +137,26 @@ def stack_env(redis: Redis) -> dict[str, str]:
 
 @pytest.fixture
 def stack(transactional_db, tmp_path):
-    """Redis, daphne, a worker and beat; all stopped before the database is flushed."""
+    """Redis, the web server, a worker and beat; all stopped before the database is flushed."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     redis = Redis(tmp_path / "redis")
     redis.start()
     stack = Stack(redis, embedded_redis.free_port())
     env = stack_env(redis)
-    bin_dir = Path(sys.executable).parent
     try:
+        # As production runs it: two daphne processes, so the sockets are spread over both and
+        # each push crosses Redis pub/sub to both.
         stack.spawn(
-            "daphne",
-            str(bin_dir / "daphne"),
-            "-b",
+            "web",
+            sys.executable,
+            "-m",
+            "procur.web",
+            "--host",
             "127.0.0.1",
-            "-p",
+            "--port",
             str(stack.web_port),
-            "procur.asgi:application",
+            "--processes",
+            "2",
             env=env,
         )
         celery = (sys.executable, "-m", "celery", "-A", "procur")

@@ -1,10 +1,13 @@
 """The server-side SVG price chart."""
 
+from collections import namedtuple
 from decimal import Decimal
 
 from negotiations.charts import PriceSeries, price_chart_svg, series_from_offers
-from negotiations.models import Message, Negotiation, Sender
+from negotiations.models import Negotiation, Sender
 from vendors.models import Supplier
+
+OfferRow = namedtuple("OfferRow", "negotiation_id sender round unit_price")
 
 
 def test_it_draws_offer_and_counter_lines_per_supplier_with_guides():
@@ -41,17 +44,12 @@ def test_series_take_the_last_offer_of_each_round_per_side():
     supplier = Supplier(name="Acme")
     negotiation = Negotiation(pk=7, slot=2, supplier=supplier)
 
-    def message(seq, round_, sender, price):
-        return Message(
-            negotiation_id=7, seq=seq, round=round_, sender=sender, terms={"unit_price": price}
-        )
-
     offers = [
-        message(1, 1, Sender.SUPPLIER, "2.50"),
-        message(2, 1, Sender.BRAND, "1.90"),
-        message(3, 2, Sender.SUPPLIER, "2.40"),
-        message(4, 2, Sender.SUPPLIER, "2.35"),
-        message(5, 2, Sender.STAFF, "9.99"),
+        OfferRow(7, Sender.SUPPLIER, 1, "2.50"),
+        OfferRow(7, Sender.BRAND, 1, "1.90"),
+        OfferRow(7, Sender.SUPPLIER, 2, "2.40"),
+        OfferRow(7, Sender.SUPPLIER, 2, "2.35"),
+        OfferRow(7, Sender.STAFF, 2, "9.99"),
     ]
     [series] = series_from_offers([negotiation], offers)
     assert series.label == "Acme"

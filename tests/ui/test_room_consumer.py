@@ -1,12 +1,12 @@
 """The room's websocket through the real ASGI app: auth, isolation, order, catch-up, gaps."""
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -14,6 +14,7 @@ from django.test.signals import template_rendered
 
 from negotiations import live
 from negotiations.models import Message
+from procur import redis_client
 from procur.asgi import application
 from tests.factories import QuoteFactory, UserFactory
 from tests.ui.conftest import ask, offer
@@ -207,13 +208,13 @@ def test_a_quote_push_leaves_the_question_boxes_alone(started, user_cookie):
     "publish", [live.publish_message, live.publish_negotiation, live.publish_quote]
 )
 def test_publishing_a_missing_row_logs_and_never_raises(publish, caplog):
-    layer = get_channel_layer()
-    watcher = async_to_sync(layer.new_channel)()  # someone watches that id: the push is tried
-    async_to_sync(layer.group_add)(live.group_name(987654321), watcher)
+    watcher = redis_client.client().pubsub()  # someone watches that id: the push is tried
+    watcher.subscribe(live.group_channel(987654321))
     try:
+        assert live.has_viewers(987654321)
         publish(987654321)
     finally:
-        async_to_sync(layer.group_discard)(live.group_name(987654321), watcher)
+        watcher.close()
     assert "live push" in caplog.text
 
 
@@ -240,3 +241,55 @@ def test_pushes_are_rendered_only_while_someone_watches(started, user_cookie):
         run(scenario)
     finally:
         template_rendered.disconnect(count)
+
+
+def test_a_process_holds_one_subscription_per_room_however_many_sockets_watch(started, user_cookie):
+    negotiation = started.negotiations[0]
+    channel = live.group_channel(started.quote.pk)
+
+    def subscribers() -> int:
+        [(_, count)] = redis_client.client().pubsub_numsub(channel)
+        return count
+
+    async def scenario():
+        first, _ = await join(started.quote.pk, user_cookie)
+        second, _ = await join(started.quote.pk, user_cookie)
+        assert subscribers() == 1  # one channel for this process, not one per socket
+        await add_offer(negotiation, 3, "2.40")
+        assert message_ids(await first.receive_from()) == [(negotiation.pk, 3)]
+        assert message_ids(await second.receive_from()) == [(negotiation.pk, 3)]
+        await first.disconnect()
+        await add_offer(negotiation, 4, "2.35")  # the room stays open for the other socket
+        assert message_ids(await second.receive_from()) == [(negotiation.pk, 4)]
+        assert subscribers() == 1
+        await second.disconnect()
+        for _ in range(50):  # the last socket out closes the channel (unsubscribe is async)
+            if subscribers() == 0:
+                break
+            await asyncio.sleep(0.02)
+        assert subscribers() == 0
+        assert not live.has_viewers(started.quote.pk)
+
+    run(scenario)
+
+
+def test_pushes_that_arrive_during_the_catch_up_follow_it_in_order(started, user_cookie):
+    negotiation = started.negotiations[0]
+
+    async def scenario():
+        watcher, _ = await join(started.quote.pk, user_cookie)  # keeps the room subscribed
+        socket = communicator(started.quote.pk, user_cookie)
+        connecting = asyncio.ensure_future(socket.connect())
+        await add_offer(negotiation, 3, "2.40")  # while (or before) the new socket catches up
+        assert (await connecting)[0]
+        frames = [await socket.receive_from()]  # the catch-up, with or without the offer
+        while not await socket.receive_nothing(timeout=0.3):
+            frames.append(await socket.receive_from())
+        seen = [ids for frame in frames for ids in message_ids(frame)]
+        # Once: in the catch-up or in the push after it; and nothing else twice.
+        assert seen.count((negotiation.pk, 3)) == 1
+        assert len(seen) == len(set(seen))
+        await socket.disconnect()
+        await watcher.disconnect()
+
+    run(scenario)
