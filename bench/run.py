@@ -243,7 +243,11 @@ def push_latency(plan: Plan, organisation, user) -> dict:
 
     with (
         procs.workers(
-            1, pool="prefork", concurrency=3, PROCUR_SIMULATED_LLM_LATENCY=plan.push_latency
+            1,
+            pool="prefork",
+            concurrency=3,
+            PROCUR_SIMULATED_LLM_LATENCY=plan.push_latency,
+            BENCH_STAMP_COMMITS=1,
         ),
         procs.web() as server,
     ):

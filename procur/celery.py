@@ -4,6 +4,7 @@ import logging
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 from celery.worker.consumer import Consumer as CeleryConsumer
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procur.settings")
@@ -39,3 +40,14 @@ app = Celery("procur")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.add_defaults({"worker_consumer": "procur.celery:Consumer"})
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def release_database_connections(**kwargs) -> None:
+    """Hand the task's connection back (to the pool, on PostgreSQL) and drop a broken one, as
+    Django does around a request (see ``CELERY_DB_REUSE_MAX``)."""
+    if not getattr(kwargs["task"].request, "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()

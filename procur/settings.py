@@ -138,6 +138,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = TURN_TIME_LIMIT
 CELERY_TASK_SOFT_TIME_LIMIT = TURN_TIME_LIMIT - 10
 CELERY_RESULT_EXPIRES = 3600
+# Celery's Django fix-up closes every database connection before and after each task, and in a
+# prefork worker with a connection pool closes the pool too: each turn then opened a new
+# PostgreSQL connection and started the pool's threads again. With a reuse count it leaves them
+# (closing only every this many tasks); procur.celery returns the connection to the pool at
+# each task's start and end instead, as Django does at the end of a request.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Well above the turn time limit, so a slow turn is never handed to a second worker while alive.
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -98,8 +98,13 @@ def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
     return tuple(Terms.from_dict(terms) for terms in latest.values())
 
 
-def build_context(negotiation_id: int, turn: int) -> AgentContext:
-    negotiation = Negotiation.objects.select_related("quote", "supplier").get(pk=negotiation_id)
+def load_negotiation(negotiation_id: int) -> Negotiation:
+    """The negotiation with what its context needs of the quote and the supplier."""
+    return Negotiation.objects.select_related("quote", "supplier").get(pk=negotiation_id)
+
+
+def build_context(negotiation: Negotiation, turn: int) -> AgentContext:
+    """What the agent of the side to move sees (``negotiation`` from :func:`load_negotiation`)."""
     quote = negotiation.quote
     messages = list(negotiation.messages.order_by("seq"))
     agent_messages = [m for m in messages if m.sender in AGENT_SENDERS]

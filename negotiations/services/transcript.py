@@ -16,12 +16,9 @@ from negotiations.models import Message, Negotiation, Quote, Sender
 
 
 def lock_negotiation(negotiation_id: int) -> Negotiation:
-    """The negotiation, row-locked until the transaction ends (its quote and supplier loaded)."""
-    return (
-        Negotiation.objects.select_for_update(of=("self",))
-        .select_related("quote", "supplier")
-        .get(pk=negotiation_id)
-    )
+    """The negotiation, row-locked until the transaction ends. Its quote and supplier load on
+    first use: the turn's commit, the most frequent caller, needs neither."""
+    return Negotiation.objects.select_for_update().get(pk=negotiation_id)
 
 
 def lock_quote(quote_id: int) -> Quote:

@@ -3,23 +3,29 @@
 A turn task carries the number of the turn it plays. Three short transactions make it safe to
 run a turn twice, or to kill it anywhere:
 
-1. *claim*: with the row locked, skip a turn already stored; take a lease (a token per
-   execution) so two copies never work at once; count the delivery and fail the negotiation
-   when the same turn has been started ``MAX_DELIVERIES`` times without completing.
+1. *claim*: take a lease (a token per execution) so two copies never work at once and count
+   the delivery, in one conditional UPDATE when the turn is plainly next. Otherwise, with the
+   row locked, say why not: a turn already stored is skipped, a lease still held retries
+   later, and the negotiation fails when the same turn has been started ``MAX_DELIVERIES``
+   times without completing.
 2. *move*: outside any transaction (an LLM call may take seconds), build the context from the
    database and ask the agent for its move.
-3. *commit*: with the row locked and the lease still ours, store the message, advance the
-   negotiation, and enqueue the next turn after commit.
+3. *commit*: a conditional UPDATE checks that the lease is still ours, advances the
+   negotiation and locks its row; then store the message, and enqueue the next turn after
+   commit.
+
+Each step is as few database round trips as it can be (docs/benchmarks.md measures them): a
+turn's overhead is mostly round trips.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from negotiations.agents import AgentContext, AgentTurn, AgentUnavailable, take_turn
@@ -33,7 +39,7 @@ from negotiations.engine import (
     supplier_utility,
 )
 from negotiations.models import AgentCall, Negotiation, NegotiationStatus, Quote, Sender
-from negotiations.services.context import build_context
+from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.evaluation import negotiation_ended
 from negotiations.services.preferences import brand_preferences
 from negotiations.services.transcript import (
@@ -47,6 +53,15 @@ logger = logging.getLogger(__name__)
 
 MAX_DELIVERIES = 3
 PLAYABLE = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
+# What a turn that changes the negotiation's status also stores.
+STATUS_FIELDS = [
+    "status",
+    "final_terms",
+    "brand_utility",
+    "supplier_utility",
+    "last_activity_at",
+    "ended_at",
+]
 
 
 @dataclass(frozen=True)
@@ -63,19 +78,49 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
     if claimed is not None:
         return claimed
     try:
-        context = build_context(negotiation_id, turn)
+        negotiation = load_negotiation(negotiation_id)
+        context = build_context(negotiation, turn)
         agent_turn = take_turn(context)
     except AgentUnavailable as exc:
         return _release_after_failure(negotiation_id, turn, token, str(exc))
     except Exception as exc:  # a defect or bad data: counted like any failed delivery
         logger.exception("turn %s of negotiation %s raised", turn, negotiation_id)
         return _release_after_failure(negotiation_id, turn, token, f"{type(exc).__name__}: {exc}")
-    return _commit(negotiation_id, turn, token, context, agent_turn)
+    return _commit(negotiation, turn, token, context, agent_turn)
+
+
+def _lease_expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.TURN_TIME_LIMIT + 5)
+
+
+def _claim(negotiation_id: int, turn: int, token: str, redelivered: bool) -> TurnOutcome | None:
+    """Take the turn's lease, or say why not (``None`` means claimed).
+
+    The common case is one UPDATE (no transaction, no row read): the negotiation is active,
+    this turn is its next, fewer than ``MAX_DELIVERIES`` started it and no live lease holds it.
+    The database applies the conditions and the change at once, so two copies cannot both win.
+    """
+    now = timezone.now()
+    claimed = Negotiation.objects.filter(
+        Q(lease_token="") | Q(lease_expires_at__lte=now),
+        pk=negotiation_id,
+        status=NegotiationStatus.ACTIVE,
+        turns_taken=turn - 1,
+        turn_deliveries__lt=MAX_DELIVERIES,
+    ).update(
+        turn_deliveries=F("turn_deliveries") + 1,
+        lease_token=token,
+        lease_expires_at=_lease_expiry(now),
+        last_activity_at=now,
+    )
+    return None if claimed else _claim_locked(negotiation_id, turn, token, redelivered)
 
 
 @transaction.atomic
-def _claim(negotiation_id: int, turn: int, token: str, redelivered: bool) -> TurnOutcome | None:
-    """Take the turn's lease, or say why not (``None`` means claimed)."""
+def _claim_locked(
+    negotiation_id: int, turn: int, token: str, redelivered: bool
+) -> TurnOutcome | None:
+    """The claim's other cases, with the row locked: the first turn, or a reason to skip."""
     try:
         negotiation = lock_negotiation(negotiation_id)
     except Negotiation.DoesNotExist:
@@ -101,7 +146,7 @@ def _claim(negotiation_id: int, turn: int, token: str, redelivered: bool) -> Tur
     negotiation.status = NegotiationStatus.ACTIVE
     negotiation.turn_deliveries += 1
     negotiation.lease_token = token
-    negotiation.lease_expires_at = now + timedelta(seconds=settings.TURN_TIME_LIMIT + 5)
+    negotiation.lease_expires_at = _lease_expiry(now)
     negotiation.last_activity_at = now
     negotiation.save(
         update_fields=[
@@ -164,17 +209,40 @@ def _take_question(quote_id: int) -> bool:
 
 
 @transaction.atomic
-def _commit(
-    negotiation_id: int, turn: int, token: str, context: AgentContext, agent_turn: AgentTurn
-) -> TurnOutcome:
+def _discard(negotiation_id: int, token: str) -> TurnOutcome:
+    """Paused or cancelled meanwhile, or our lease ran out and another copy took over."""
     negotiation = lock_negotiation(negotiation_id)
-    ours = negotiation.lease_token == token
-    if not ours or negotiation.turns_taken != turn - 1 or negotiation.status not in PLAYABLE:
-        # Paused or cancelled meanwhile, or our lease ran out and another copy took over.
-        if ours:
-            negotiation.lease_token, negotiation.lease_expires_at = "", None
-            negotiation.save(update_fields=["lease_token", "lease_expires_at"])
-        return TurnOutcome("discarded")
+    if negotiation.lease_token == token:
+        negotiation.lease_token, negotiation.lease_expires_at = "", None
+        negotiation.save(update_fields=["lease_token", "lease_expires_at"])
+    return TurnOutcome("discarded")
+
+
+@transaction.atomic
+def _commit(
+    negotiation: Negotiation, turn: int, token: str, context: AgentContext, agent_turn: AgentTurn
+) -> TurnOutcome:
+    """Store the turn. ``negotiation`` is the row as the context was built from it."""
+    # One UPDATE checks that the turn is still ours to store (our lease holds, the turn is still
+    # next, nobody paused or cancelled the negotiation), stores the turn's progress and takes the
+    # row lock for the rest of the transaction: the seq below is then taken by us alone.
+    now = timezone.now()
+    progress = {
+        "round": context.state.round,
+        "turns_taken": turn,
+        "turn_deliveries": 0,
+        "lease_token": "",
+        "lease_expires_at": None,
+        "error": "",
+        "last_activity_at": now,
+    }
+    stored = Negotiation.objects.filter(
+        pk=negotiation.pk, lease_token=token, turns_taken=turn - 1, status__in=PLAYABLE
+    ).update(**progress)
+    if not stored:
+        return _discard(negotiation.pk, token)
+    for field, value in progress.items():
+        setattr(negotiation, field, value)
 
     status_before = negotiation.status
     move, side = agent_turn.move, context.side
@@ -182,8 +250,11 @@ def _commit(
     question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
     if action is Action.ASK_INFO and not question_asked:
         action = Action.MESSAGE  # the budget ran out meanwhile: the agent goes on without asking
-    negotiation.round = context.state.round
-    message = append_message(
+    verdict = ""
+    if side is Side.SUPPLIER:  # how the supplier's standing offer sits against our limits
+        history = (*context.state.history, Turn(side, move, context.state.round))
+        verdict = referee(standing_offer(history, Side.SUPPLIER), context.brand).value
+    append_message(
         negotiation,
         sender=Sender(side.value),
         action=action.value,
@@ -193,20 +264,12 @@ def _commit(
         rationale=list(move.rationale),
         question=move.question or "",
         guardrail_violations=list(agent_turn.violations),
+        verdict=verdict,
     )
     AgentCall.objects.bulk_create(
         AgentCall(negotiation=negotiation, turn=turn, side=side.value, **vars(call))
         for call in agent_turn.calls
     )
-    negotiation.turns_taken = turn
-    negotiation.turn_deliveries = 0
-    negotiation.lease_token, negotiation.lease_expires_at = "", None
-    negotiation.error = ""
-
-    history = (*context.state.history, Turn(side, move, context.state.round))
-    if side is Side.SUPPLIER:
-        message.verdict = referee(standing_offer(history, Side.SUPPLIER), context.brand).value
-        message.save(update_fields=["verdict"])
 
     if action is Action.ACCEPT and move.terms:
         negotiation.status = NegotiationStatus.AGREED
@@ -227,7 +290,8 @@ def _commit(
     ended = negotiation.is_ended
     if ended:
         negotiation.ended_at = timezone.now()
-    negotiation.save()
+    if negotiation.status != status_before:
+        negotiation.save(update_fields=STATUS_FIELDS)
     # The message's push carries its column's status and progress, the header and the chart:
     # only a change of status (question box, comparison, every column) needs the state pushes.
     if negotiation.status != status_before:

@@ -92,6 +92,7 @@ class Worker:
     env: dict[str, str]
     name: str = "faults"
     concurrency: int = 2
+    loglevel: str = "WARNING"  # Celery sets the root logger's level from it
     process: subprocess.Popen | None = None
     starts: int = 0
     groups: list[int] = field(default_factory=list)
@@ -118,7 +119,7 @@ class Worker:
                 "-n",
                 f"{self.name}-{self.starts}@%h",
                 "--loglevel",
-                "WARNING",
+                self.loglevel,
             ],
             cwd=ROOT,
             env=self.env,
@@ -374,14 +375,15 @@ def live_leases() -> set[tuple[int, int, str]]:
     }
 
 
-def task_results() -> Counter:
-    """What the turn tasks returned, from the Celery result backend (Redis)."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    results: Counter = Counter()
-    for key in client.scan_iter("celery-task-meta-*"):
-        meta = json.loads(client.get(key) or "{}")
-        results[f"{meta.get('status')}:{meta.get('result')}"] += 1
-    return results
+def turn_outcomes(worker: Worker) -> Counter:
+    """What the worker's turn tasks did, from its logs (``loglevel="INFO"``, ``LOG_FORMAT=json``):
+    the turn task logs each outcome, since no result is stored."""
+    outcomes: Counter = Counter()
+    for start in range(1, worker.starts + 1):
+        for line in (LOG_DIR / f"{worker.name}-{start}.log").read_text().splitlines():
+            if line.startswith("{") and (record := json.loads(line)).get("event") == "turn outcome":
+                outcomes[record["outcome"]] += 1
+    return outcomes
 
 
 def redeliver_unacked(visibility_timeout: float) -> None:

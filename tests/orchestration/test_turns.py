@@ -241,13 +241,13 @@ def test_the_recommendation_says_what_each_runner_up_traded(quote, suppliers, us
 
 
 def test_the_brand_sees_the_latest_offer_of_each_other_negotiation(quote, suppliers):
-    from negotiations.services.context import build_context
+    from negotiations.services.context import build_context, load_negotiation
 
     first, second, third = services.quote_start(quote=quote, suppliers=suppliers)
     play(first, 4)  # two supplier offers: only the later one stands
     play(second, 2)
     latest_first = first.messages.filter(sender=Sender.SUPPLIER).latest("seq").terms
     only_second = second.messages.get(sender=Sender.SUPPLIER).terms
-    context = build_context(third.pk, turn=1)
+    context = build_context(load_negotiation(third.pk), turn=1)
     offers = sorted(terms.to_dict()["unit_price"] for terms in context.state.competing_offers)
     assert offers == sorted([latest_first["unit_price"], only_second["unit_price"]])
