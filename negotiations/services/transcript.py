@@ -26,13 +26,25 @@ def lock_quote(quote_id: int) -> Quote:
 
 
 def append_message(
-    negotiation: Negotiation, *, sender: Sender, text: str, action: str = "message", **fields
+    negotiation: Negotiation,
+    *,
+    sender: Sender,
+    text: str,
+    action: str = "message",
+    seq: int | None = None,
+    **fields,
 ) -> Message:
-    """Store the next message of a locked negotiation and push it to the room after commit."""
-    last = negotiation.messages.aggregate(last=Max("seq"))["last"] or 0
+    """Store the next message of a locked negotiation and push it to the room after commit.
+
+    ``seq`` is the next seq when the caller knows it; otherwise it is read. The caller saves
+    ``last_activity_at`` (set here) with the negotiation: a turn's commit relies on that value
+    changing whenever a message is appended, to know that none came in while its agent moved.
+    """
+    if seq is None:
+        seq = (negotiation.messages.aggregate(last=Max("seq"))["last"] or 0) + 1
     message = Message.objects.create(
         negotiation=negotiation,
-        seq=last + 1,
+        seq=seq,
         round=negotiation.round,
         sender=sender,
         action=action,

@@ -226,6 +226,9 @@ def _commit(
     # One UPDATE checks that the turn is still ours to store (our lease holds, the turn is still
     # next, nobody paused or cancelled the negotiation), stores the turn's progress and takes the
     # row lock for the rest of the transaction: the seq below is then taken by us alone.
+    # Every append saves ``last_activity_at`` with its message: when it is as the context read
+    # it, no message came in meanwhile and the next seq follows the context's transcript.
+    read_at = negotiation.last_activity_at
     now = timezone.now()
     progress = {
         "round": context.state.round,
@@ -236,10 +239,14 @@ def _commit(
         "error": "",
         "last_activity_at": now,
     }
-    stored = Negotiation.objects.filter(
+    ours = Negotiation.objects.filter(
         pk=negotiation.pk, lease_token=token, turns_taken=turn - 1, status__in=PLAYABLE
-    ).update(**progress)
-    if not stored:
+    )
+    if ours.filter(last_activity_at=read_at).update(**progress):
+        seq = (context.transcript[-1].seq if context.transcript else 0) + 1
+    elif ours.update(**progress):
+        seq = None  # staff or the sweep wrote meanwhile: append_message reads the last seq
+    else:
         return _discard(negotiation.pk, token)
     for field, value in progress.items():
         setattr(negotiation, field, value)
@@ -265,6 +272,7 @@ def _commit(
         question=move.question or "",
         guardrail_violations=list(agent_turn.violations),
         verdict=verdict,
+        seq=seq,
     )
     AgentCall.objects.bulk_create(
         AgentCall(negotiation=negotiation, turn=turn, side=side.value, **vars(call))

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from negotiations import services
@@ -34,6 +36,34 @@ def test_the_brand_opens_and_the_supplier_answers(negotiation):
     assert supplier.terms is not None and supplier.verdict in {"pass", "neutral", "fail"}
     assert negotiation.status == NegotiationStatus.ACTIVE
     assert negotiation.agent_calls.count() == 2
+
+
+def test_a_turn_takes_its_seq_from_the_transcript_it_read(negotiation):
+    play(negotiation, 1)
+    with CaptureQueriesContext(connection) as queries:
+        services.turn_run(negotiation_id=negotiation.pk, turn=2)
+    assert [m.seq for m in negotiation.messages.order_by("seq")] == [1, 2]
+    assert not [q["sql"] for q in queries if "MAX(" in q["sql"].upper()]  # no seq lookup
+
+
+def test_a_staff_message_stored_while_the_agent_moves_keeps_the_seqs_in_order(
+    negotiation, user, monkeypatch
+):
+    from negotiations.services import turns
+
+    play(negotiation, 1)
+    move = turns.take_turn
+
+    def move_while_staff_guides(context):
+        services.negotiation_intervene(
+            negotiation=negotiation, author=user, text="Push harder on lead time."
+        )
+        return move(context)
+
+    monkeypatch.setattr(turns, "take_turn", move_while_staff_guides)
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=2).result == "active"
+    senders = list(negotiation.messages.order_by("seq").values_list("seq", "sender"))
+    assert senders == [(1, Sender.BRAND), (2, Sender.STAFF), (3, Sender.SUPPLIER)]
 
 
 def test_running_the_same_turn_twice_stores_one_message(negotiation):
