@@ -9,17 +9,23 @@ connections evenly across them; the channel layer (Redis pub/sub) reaches every 
 viewer on any of them gets every push.
 
 Defaults come from ``PROCUR_HOST``, ``PROCUR_PORT`` and ``PROCUR_WEB_PROCESSES`` (the number of
-CPUs, at most 4). SIGTERM or SIGINT stops every process gracefully; if one exits on its own the
-others are stopped and the launcher exits with its code, so a supervisor (honcho, Docker's
-restart policy) restarts the whole server.
+CPUs, at most 4). The processes count HTTP requests for ``/metrics`` together, through
+prometheus_client's multiprocess files in a directory made here (``PROMETHEUS_MULTIPROC_DIR``,
+unless already set) and removed at exit.
+
+SIGTERM or SIGINT stops every process gracefully; if one exits on its own the others are stopped
+and the launcher exits with its code, so a supervisor (honcho, Docker's restart policy) restarts
+the whole server.
 """
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from types import FrameType
@@ -94,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"procur.web: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
     host, port = sockets[0].getsockname()[:2]
+    metrics_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="procur-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     processes = [
         subprocess.Popen(daphne_command(s.fileno(), extra), pass_fds=[s.fileno()]) for s in sockets
     ]
@@ -118,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         stop(processes)
         for s in set(sockets):
             s.close()
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,15 @@ def _wait(condition, timeout: float = 30.0) -> None:
 
 @contextmanager
 def launcher(*args: str) -> Iterator[Launcher]:
-    env = {**os.environ, "DEBUG": "true", "PYTHONUNBUFFERED": "1"}
+    # A database of its own: the scrape-time metrics read it (its tables are missing, which
+    # /metrics reports as the database source down, at once); nothing else here needs one.
+    database = REPO / "var" / "test-web-launcher.sqlite3"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "procur.web", "--host", "127.0.0.1", *args],
         cwd=REPO,
@@ -102,6 +110,21 @@ def test_connections_are_spread_over_every_process():
     # a 1 in 2^39 chance, and would mean the others never get any. (Counts are of open sockets,
     # so a database or Redis connection opened or closed meanwhile moves them by one or two.)
     assert all(n > 5 for n in gained.values()), gained
+
+
+def _healthz_count(port: int) -> float:
+    body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
+    pattern = r'procur_http_requests_total\{method="GET",status="200",view="healthz"\} (\S+)'
+    return sum(float(n) for n in re.findall(pattern, body))
+
+
+def test_metrics_count_the_requests_of_every_process():
+    with launcher("--port", "0", "--processes", "2") as running:
+        before = _healthz_count(running.port)
+        for _ in range(30):  # new connections each: the kernel spreads them over both processes
+            urllib.request.urlopen(f"http://127.0.0.1:{running.port}/healthz", timeout=30)
+        # Whichever process answers the scrape, it adds up both processes' counts.
+        assert {_healthz_count(running.port) - before for _ in range(6)} == {30}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")

@@ -3,7 +3,9 @@
 Two sources, chosen so that every number is right whichever process did the work:
 
 * HTTP request counts and latencies are counted in the web process by ``MetricsMiddleware``
-  (prometheus_client's default registry, which also carries the process metrics).
+  (prometheus_client's default registry, which also carries the process metrics). Under
+  ``procur.web`` (several daphne processes) each process writes them to files in
+  ``PROMETHEUS_MULTIPROC_DIR`` and a scrape, whichever process serves it, adds them all up.
 * Everything the workers do (negotiations started and ended, messages stored, LLM tokens and
   cost, turn durations) is read from the database at scrape time by ``ScrapeTimeCollector``, and
   queue depths from Redis with it. The database is the record every process
@@ -12,6 +14,7 @@ Two sources, chosen so that every number is right whichever process did the work
 """
 
 import logging
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +32,7 @@ from prometheus_client import (
     Counter,
     Histogram,
     generate_latest,
+    multiprocess,
 )
 from prometheus_client.core import (
     CounterMetricFamily,
@@ -231,5 +235,15 @@ def _authorised(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not _authorised(request):
         return HttpResponse("A bearer token is required.\n", status=401, content_type="text/plain")
-    body = generate_latest(REGISTRY) + generate_latest(SCRAPE_TIME_REGISTRY)
+    body = generate_latest(_http_registry()) + generate_latest(SCRAPE_TIME_REGISTRY)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def _http_registry() -> CollectorRegistry:
+    """This process's HTTP metrics, or every web process's when they share a multiprocess
+    directory (set before prometheus_client was imported, as ``procur.web`` does)."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
