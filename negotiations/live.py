@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import redis
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils.html import format_html
@@ -36,7 +37,8 @@ def group_name(quote_id: int) -> str:
 def group_channel(quote_id: int) -> str:
     """The Redis pub/sub channel of the quote's group (channels_redis's pub/sub layer names a
     group ``<prefix>__group__<group>``; the consumer tests receive what ``_send`` publishes)."""
-    return f"asgi__group__{group_name(quote_id)}"
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    return f"{prefix}__group__{group_name(quote_id)}"
 
 
 def has_viewers(quote_id: int) -> bool:

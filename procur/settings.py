@@ -7,6 +7,7 @@ that says what to set.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -154,6 +155,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 
 
+def channel_prefix(url: str) -> str:
+    """Pub/sub channels are server-wide, not per Redis DB: two Procurs (or test runs) on one
+    server with different DB numbers would hear each other's rooms. The DB number keeps them
+    apart."""
+    parsed = urlparse(url)
+    db = parse_qs(parsed.query).get("db", [parsed.path.lstrip("/")])[0] or "0"
+    return f"procur-db{db}:"
+
+
 def redis_settings(url: str) -> dict:
     """Everything that talks to Redis, from one URL (the test suite re-points it with this)."""
     return {
@@ -166,7 +176,7 @@ def redis_settings(url: str) -> dict:
         "CHANNEL_LAYERS": {
             "default": {
                 "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [url]},
+                "CONFIG": {"hosts": [url], "prefix": channel_prefix(url)},
             }
         },
     }

@@ -46,3 +46,20 @@ def test_a_bad_llm_setting_says_what_to_set(env, message):
     result = load_settings(**env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url, prefix",
+    [
+        ("redis://127.0.0.1:6379/3", "procur-db3:"),
+        ("redis://127.0.0.1:6379", "procur-db0:"),
+        ("redis://127.0.0.1:6379/", "procur-db0:"),
+        ("redis://127.0.0.1:6379?db=5", "procur-db5:"),
+    ],
+)
+def test_room_channels_are_namespaced_by_redis_db(url, prefix):
+    # Pub/sub ignores the DB number: two Procurs on one Redis server must not hear each other.
+    from procur.settings import channel_prefix, redis_settings
+
+    assert channel_prefix(url) == prefix
+    assert redis_settings(url)["CHANNEL_LAYERS"]["default"]["CONFIG"]["prefix"] == prefix
