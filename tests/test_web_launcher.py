@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,19 +113,22 @@ def test_connections_are_spread_over_every_process():
     assert all(n > 5 for n in gained.values()), gained
 
 
-def _healthz_count(port: int) -> float:
+def _not_found_count(port: int) -> float:
     body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=30).read().decode()
-    pattern = r'procur_http_requests_total\{method="GET",status="200",view="healthz"\} (\S+)'
+    pattern = r'procur_http_requests_total\{method="GET",status="404",view="unresolved"\} (\S+)'
     return sum(float(n) for n in re.findall(pattern, body))
 
 
 def test_metrics_count_the_requests_of_every_process():
     with launcher("--port", "0", "--processes", "2") as running:
-        before = _healthz_count(running.port)
-        for _ in range(30):  # new connections each: the kernel spreads them over both processes
-            urllib.request.urlopen(f"http://127.0.0.1:{running.port}/healthz", timeout=30)
+        # Requests nothing else makes (the start-up wait polls /healthz, and a poll that timed
+        # out may still be counted later).
+        before = _not_found_count(running.port)
+        for n in range(30):  # new connections each: the kernel spreads them over both processes
+            with pytest.raises(urllib.error.HTTPError, match="404"):
+                urllib.request.urlopen(f"http://127.0.0.1:{running.port}/nowhere-{n}", timeout=30)
         # Whichever process answers the scrape, it adds up both processes' counts.
-        assert {_healthz_count(running.port) - before for _ in range(6)} == {30}
+        assert {_not_found_count(running.port) - before for _ in range(6)} == {30}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
