@@ -1,5 +1,6 @@
 """Turns driven one by one (no worker; on-commit enqueues do not fire in these tests)."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -271,12 +272,15 @@ def test_the_recommendation_says_what_each_runner_up_traded(quote, suppliers, us
 
 
 def test_the_brand_sees_the_latest_offer_of_each_other_negotiation(quote, suppliers):
-    from negotiations.services.context import build_context, load_negotiation
+    from negotiations.services.context import OFFER_ACTIONS, build_context, load_negotiation
 
+    random.seed(8)  # the negotiations' seeds: here the first supplier counters twice
     first, second, third = services.quote_start(quote=quote, suppliers=suppliers)
     play(first, 4)  # two supplier offers: only the later one stands
     play(second, 2)
-    latest_first = first.messages.filter(sender=Sender.SUPPLIER).latest("seq").terms
+    offers_of_first = first.messages.filter(sender=Sender.SUPPLIER, action__in=OFFER_ACTIONS)
+    assert offers_of_first.count() == 2
+    latest_first = offers_of_first.latest("seq").terms
     only_second = second.messages.get(sender=Sender.SUPPLIER).terms
     context = build_context(load_negotiation(third.pk), turn=1)
     offers = sorted(terms.to_dict()["unit_price"] for terms in context.state.competing_offers)
