@@ -1,14 +1,37 @@
 """Forms of the negotiation pages; rules shared with the services are asked of the services."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from negotiations import services
 from negotiations.models import Quote
 from vendors.models import Supplier
 
+# The database's integer range: a larger id is no supplier, and querying with it fails
+# (SQLite raises OverflowError, PostgreSQL an out-of-range error) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+class SupplierChoiceField(forms.ModelMultipleChoiceField):
+    """Supplier ids from the form; an id beyond the database's range is an invalid choice."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                out_of_range = abs(int(pk)) > MAX_ID
+            except (TypeError, ValueError):
+                continue  # not a number: Django's own check says so
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
 
 class QuoteForm(forms.ModelForm):
-    suppliers = forms.ModelMultipleChoiceField(
+    suppliers = SupplierChoiceField(
         queryset=Supplier.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

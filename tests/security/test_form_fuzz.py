@@ -126,6 +126,15 @@ def test_the_quote_form_never_fails(client_of, data, htmx):
     post(client_of, "/quotes/new/", data, htmx)
 
 
+@pytest.mark.parametrize("supplier_id", ["9" * 40, "-" + "9" * 40, str(2**63)])
+def test_a_supplier_id_beyond_the_database_range_is_an_invalid_choice(client_of, supplier_id):
+    # Found by the fuzz above on SQLite: OverflowError, a 500.
+    response = client_of.post("/quotes/new/", {**VALID_QUOTE, "suppliers": [supplier_id]})
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
+    assert not Quote.objects.filter(product="Amber bottle").exists()
+
+
 @FUZZ
 @given(
     data=form_data(fields_of(SupplierForm)) | mutants(VALID_SUPPLIER),
