@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from procur.web import command as web_command
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_SECRET_KEY = "procur-bench-secret-key-loopback-only-not-for-production-use"
 
@@ -111,7 +113,7 @@ def web(**env: object) -> Iterator[Server]:
     free loopback port, once it accepts connections."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "procur.web", "--host", "127.0.0.1", "--port", str(port)],
+        web_command(port=port),
         cwd=ROOT,
         env=app_env(**env),
         stdout=subprocess.DEVNULL,  # the access log: a line per websocket connect/disconnect

@@ -36,6 +36,12 @@ MAX_DEFAULT_PROCESSES = 4
 STOP_TIMEOUT = 30.0
 
 
+def command(*, port: int, processes: int | None = None, host: str = "127.0.0.1") -> list[str]:
+    """The command line that serves Procur on ``host:port`` (tests and benchmarks start it)."""
+    count = [] if processes is None else ["--processes", str(processes)]
+    return [sys.executable, "-m", "procur.web", "--host", host, "--port", str(port), *count]
+
+
 def default_processes() -> int:
     return min(os.cpu_count() or 1, MAX_DEFAULT_PROCESSES)
 

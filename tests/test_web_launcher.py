@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from procur import web
+
 REPO = Path(__file__).resolve().parent.parent
 LISTENING = re.compile(r"(\d+) daphne processes on http://127\.0\.0\.1:(\d+)/")
 
@@ -51,7 +53,8 @@ def _wait(condition, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def launcher(*args: str) -> Iterator[Launcher]:
+def launcher() -> Iterator[Launcher]:
+    """Two daphne processes on a free port, once they serve."""
     # A database of its own: the scrape-time metrics read it (its tables are missing, which
     # /metrics reports as the database source down, at once); nothing else here needs one.
     database = REPO / "var" / "test-web-launcher.sqlite3"
@@ -62,7 +65,7 @@ def launcher(*args: str) -> Iterator[Launcher]:
         "DATABASE_URL": f"sqlite:///{database}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "procur.web", "--host", "127.0.0.1", *args],
+        web.command(port=0, processes=2),
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -92,7 +95,7 @@ def launcher(*args: str) -> Iterator[Launcher]:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_connections_are_spread_over_every_process():
-    with launcher("--port", "0", "--processes", "2") as running:
+    with launcher() as running:
         children = running.children()
         assert len(children) == 2
         before = {pid: _socket_count(pid) for pid in children}
@@ -120,7 +123,7 @@ def _not_found_count(port: int) -> float:
 
 
 def test_metrics_count_the_requests_of_every_process():
-    with launcher("--port", "0", "--processes", "2") as running:
+    with launcher() as running:
         # Requests nothing else makes (the start-up wait polls /healthz, and a poll that timed
         # out may still be counted later).
         before = _not_found_count(running.port)
@@ -133,7 +136,7 @@ def test_metrics_count_the_requests_of_every_process():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigterm_stops_every_process():
-    with launcher("--port", "0", "--processes", "2") as running:
+    with launcher() as running:
         children = running.children()
         running.process.send_signal(signal.SIGTERM)
         assert running.process.wait(timeout=40) == 0
@@ -142,7 +145,7 @@ def test_sigterm_stops_every_process():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_process_that_dies_stops_the_server_so_its_supervisor_restarts_it():
-    with launcher("--port", "0", "--processes", "2") as running:
+    with launcher() as running:
         killed, other = running.children()
         os.kill(killed, signal.SIGKILL)
         assert running.process.wait(timeout=40) != 0

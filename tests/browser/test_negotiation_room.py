@@ -10,7 +10,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -23,6 +22,7 @@ import pytest
 from django.conf import settings
 
 from negotiations.models import Negotiation, Quote, QuoteStatus
+from procur import web
 from tests.factories import SupplierFactory
 from vendors.models import Temperament
 
@@ -76,17 +76,7 @@ def server(transactional_db, settings) -> Iterator[str]:
     process = subprocess.Popen(
         # Two daphne processes, as production runs them: the page's requests and its socket may
         # reach different ones.
-        [
-            sys.executable,
-            "-m",
-            "procur.web",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--processes",
-            "2",
-        ],
+        web.command(port=port, processes=2),
         cwd=REPO,
         env=env,
     )

@@ -35,7 +35,7 @@ from django.db import connection
 from django.test import Client
 
 from negotiations.models import ENDED_STATUSES, Message, Negotiation, NegotiationStatus, Quote
-from procur import embedded_redis
+from procur import embedded_redis, web
 from tests.factories import SupplierFactory, UserFactory
 from tests.test_negotiate_demo import database_url
 from tests.ui.test_quote_pages import valid_quote
@@ -146,19 +146,7 @@ def stack(transactional_db, tmp_path):
     try:
         # As production runs it: two daphne processes, so the sockets are spread over both and
         # each push crosses Redis pub/sub to both.
-        stack.spawn(
-            "web",
-            sys.executable,
-            "-m",
-            "procur.web",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(stack.web_port),
-            "--processes",
-            "2",
-            env=env,
-        )
+        stack.spawn("web", *web.command(port=stack.web_port, processes=2), env=env)
         celery = (sys.executable, "-m", "celery", "-A", "procur")
         stack.spawn(
             "worker",
