@@ -100,7 +100,7 @@ class QuoteRoomConsumer(AsyncWebsocketConsumer):
         """The push that brings the client up to ``seq``: nothing if it has it, the event's own
         HTML if it is the next one, else everything newer than the client's last from the
         database (a dropped event left a gap)."""
-        last = self.last_seqs.get(negotiation_id) or 0  # none yet: seqs start at 1
+        last = self.last_seqs.get(negotiation_id, 0)  # a negotiation started after the catch-up
         if seq <= last:
             return ""
         if seq == last + 1 and html:

@@ -105,7 +105,7 @@ def load_room(quote: Quote, *, with_transcripts: bool = False) -> Room:
             Column(
                 n,
                 _open_question(n),
-                tuple(selectors.messages_after(n.pk, -1)) if with_transcripts else (),
+                tuple(selectors.messages_after(n.pk, 0)) if with_transcripts else (),
             )
             for n in negotiations
         ],
@@ -150,9 +150,10 @@ def render_messages(negotiation_id: int, messages: list[Message]) -> str:
     return format_html('<div hx-swap-oob="beforeend:#transcript-{}">{}</div>', negotiation_id, body)
 
 
-def messages_after(negotiation_id: int, seq: int | None) -> tuple[str, int | None]:
-    """The stored messages newer than ``seq`` as a push, and the last seq it contains."""
-    messages = list(selectors.messages_after(negotiation_id, -1 if seq is None else seq))
+def messages_after(negotiation_id: int, seq: int) -> tuple[str, int]:
+    """The stored messages newer than ``seq`` (0: none seen yet; seqs start at 1) as a push,
+    and the last seq the client then has."""
+    messages = list(selectors.messages_after(negotiation_id, seq))
     last = messages[-1].seq if messages else seq
     return render_messages(negotiation_id, messages), last
 
@@ -170,13 +171,14 @@ def room_state(room: Room, *, questions: bool) -> str:
     return "".join(parts)
 
 
-def catch_up(quote_id: int, after: dict[int, int]) -> tuple[str, dict[int, int | None]]:
+def catch_up(quote_id: int, after: dict[int, int]) -> tuple[str, dict[int, int]]:
     """What a (re)connecting room lacks: messages newer than its last seq per negotiation, then
     the current state of every fragment. Returns the push and the last seq per negotiation."""
     room = load_room(Quote.objects.get(pk=quote_id))
     parts, last_seqs = [], {}
     for negotiation in room.negotiations:
-        html, last_seqs[negotiation.pk] = messages_after(negotiation.pk, after.get(negotiation.pk))
+        seen = after.get(negotiation.pk, 0)
+        html, last_seqs[negotiation.pk] = messages_after(negotiation.pk, seen)
         parts.append(html)
     parts.append(room_state(room, questions=True))
     return "".join(parts), last_seqs
