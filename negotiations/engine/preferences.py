@@ -7,30 +7,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
 from negotiations.engine.terms import money
-
-
-@dataclass(frozen=True)
-class Weights:
-    """Relative importance of each issue; use :meth:`normalised` to make them sum to 1."""
-
-    price: float
-    lead_time: float
-    payment_terms: float
-    warranty: float = 0.0
-
-    def __post_init__(self) -> None:
-        values = (self.price, self.lead_time, self.payment_terms, self.warranty)
-        if any(v < 0 for v in values) or sum(values) <= 0:
-            raise ValueError(f"weights must be >= 0 with a positive sum, got {values}")
-
-    def normalised(self) -> Weights:
-        total = self.price + self.lead_time + self.payment_terms + self.warranty
-        return Weights(
-            self.price / total,
-            self.lead_time / total,
-            self.payment_terms / total,
-            self.warranty / total,
-        )
+from negotiations.engine.weights import Weights
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,8 @@ refer to :data:`negotiations.engine.strategies.STRATEGIES`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from negotiations.engine.preferences import Weights
+from negotiations.engine.weights import Weights
 
 ALL_TACTICS = (
     "anchoring",
@@ -33,8 +31,6 @@ class Profile:
 
     @property
     def weights(self) -> Weights:
-        from negotiations.engine.preferences import Weights
-
         return Weights(*self.weight_values)
 
 

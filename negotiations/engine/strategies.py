@@ -14,6 +14,15 @@ from dataclasses import dataclass, replace
 
 from negotiations.engine.moves import Side
 
+BOULWARE_EXPONENT = 0.3
+CONCEDER_EXPONENT = 2.0
+ANCHOR = 0.08
+VOLUME_PREMIUM = 0.03
+LARGE_ORDER_UNITS = 1000
+DEADLINE_MARGIN = 0.08
+SPLIT_FROM = 0.6
+SPLIT_GAP = 0.15
+
 
 @dataclass(frozen=True, slots=True)
 class Context:
@@ -157,15 +166,6 @@ def _split_difference(ctx: Context, plan: Plan) -> Plan:
     note = "Close: meet them halfway between the two standing offers."
     return replace(plan, target=target, split=True, notes=(*plan.notes, note))
 
-
-BOULWARE_EXPONENT = 0.3
-CONCEDER_EXPONENT = 2.0
-ANCHOR = 0.08
-VOLUME_PREMIUM = 0.03
-LARGE_ORDER_UNITS = 1000
-DEADLINE_MARGIN = 0.08
-SPLIT_FROM = 0.6
-SPLIT_GAP = 0.15
 
 STRATEGIES: dict[str, Strategy] = {
     s.id: s

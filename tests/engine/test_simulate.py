@@ -18,7 +18,7 @@ from negotiations.engine import (
     supplier_limit_violations,
     zopa_exists,
 )
-from negotiations.engine.bench import QUICK_SCENARIOS, generate_scenarios, run_tournament
+from negotiations.engine.tournament import QUICK_SCENARIOS, generate_scenarios, run_tournament
 from tests.engine.generators import brand_prefs, supplier_prefs
 from tests.engine.scenarios import BRAND, SUPPLIER
 
@@ -78,5 +78,5 @@ def test_quick_bench_meets_its_targets() -> None:
 
 
 def test_engine_imports_no_django() -> None:
-    code = "import sys, negotiations.engine.bench; assert 'django' not in sys.modules"
+    code = "import sys, negotiations.engine.tournament; assert 'django' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,4 +1,4 @@
-"""Tournament benchmark: ``python -m negotiations.engine.bench [--quick] [--scenarios N]``.
+"""Tournament benchmark: ``python -m negotiations.engine.tournament [--quick] [--scenarios N]``.
 
 Generates procurement scenarios (about half with a zone of agreement), plays every brand
 profile against every supplier temperament on each, plus the naive split-the-difference
@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
 from negotiations.engine.guardrails import brand_limit_violations, supplier_limit_violations
 from negotiations.engine.moves import Action, Side, Turn
-from negotiations.engine.preferences import BrandPreferences, SupplierPreferences, Weights
+from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
 from negotiations.engine.simulate import Outcome, Transcript, simulate
 from negotiations.engine.terms import PAYMENT_TERMS_DAYS, money
 from negotiations.engine.utility import brand_utility, supplier_utility
+from negotiations.engine.weights import Weights
 
 BASELINE = "naive_split"
 FULL_SCENARIOS = 300

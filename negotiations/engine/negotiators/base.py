@@ -1,4 +1,5 @@
-"""``BrandNegotiator`` and ``SupplierNegotiator``: one move per call, no hidden state.
+"""What both negotiators share: the history digested into a view, the ZOPA estimate, the plan
+from the profile's strategies, the offer built from the plan and the acceptance rule.
 
 ``respond(state)`` depends only on the preferences, the seed and the state, so replaying a
 negotiation from its stored history reproduces every move. Each move is built as:
@@ -15,32 +16,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
-from negotiations.engine.guardrails import (
-    GuardrailResult,
-    clamp_to_brand_limits,
-    clamp_to_supplier_limits,
-    enforce_brand_limits,
-    enforce_supplier_limits,
-)
+from negotiations.engine.guardrails import GuardrailResult
 from negotiations.engine.moves import (
     CLOSING_ACTIONS,
     OFFER_ACTIONS,
     Action,
-    Directive,
     Move,
     NegotiationState,
     Side,
 )
 from negotiations.engine.opponent import OpponentModel, model_opponent
-from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
-from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS, Profile
-from negotiations.engine.strategies import LARGE_ORDER_UNITS, STRATEGIES, Context, Plan
-from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
-from negotiations.engine.utility import Scorer, brand_scorer, supplier_scorer
+from negotiations.engine.profiles import Profile
+from negotiations.engine.strategies import STRATEGIES, Context, Plan
+from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms
+from negotiations.engine.utility import Scorer
 
-PARTIAL_SHIPMENTS_QUESTION = "Are partial shipments acceptable?"
 HOPELESS_MARGIN = 0.25
 """How far (as a fraction of our price limit) even the most hopeful plausible projection of the
 opponent's deadline price must be beyond our limit before we call the negotiation hopeless."""
@@ -53,7 +45,7 @@ Package = tuple[int, int, int]
 
 
 @dataclass(frozen=True, slots=True)
-class _View:
+class View:
     """The history digested from one side's point of view."""
 
     own_offers: tuple[Terms, ...]
@@ -67,7 +59,7 @@ def _time(round_: int, max_rounds: int) -> float:
     return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
 
 
-class _Negotiator:
+class Negotiator:
     side: Side
     scorer: Scorer
     profile: Profile
@@ -77,7 +69,6 @@ class _Negotiator:
     """+1 if higher prices are better for us, -1 if lower ones are."""
 
     def __init__(self, seed: int) -> None:
-        self.seed = seed
         rng = random.Random(seed)
         self._jitter = 0.9 + 0.2 * rng.random()
         self._ask_draw = rng.random()
@@ -87,14 +78,14 @@ class _Negotiator:
         """The nearest terms inside our hard limits, and why ``terms`` were outside them."""
         raise NotImplementedError
 
-    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
+    def _guard(self, move: Move, view: View, quantity: int) -> GuardrailResult:
         raise NotImplementedError
 
-    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
+    def _special_move(self, state: NegotiationState, view: View) -> Move | None:
         """Side-specific move that pre-empts bargaining (questions, directives, walk-aways)."""
         raise NotImplementedError
 
-    def _quantity(self, view: _View) -> int:
+    def _quantity(self, view: View) -> int:
         raise NotImplementedError
 
     def _round_price(self, price: float) -> Decimal:
@@ -126,7 +117,7 @@ class _Negotiator:
         move = self._special_move(state, view) or self._bargain(state, view, quantity)
         return self._guard(move, view, quantity).move
 
-    def _view(self, state: NegotiationState) -> _View:
+    def _view(self, state: NegotiationState) -> View:
         own: list[Terms] = []
         theirs: list[tuple[float, Terms]] = []
         last: Move | None = None
@@ -140,7 +131,7 @@ class _Negotiator:
                 if move.action in OFFER_ACTIONS and move.terms is not None:
                     theirs.append((_time(turn.round, state.max_rounds), move.terms))
         closed = bool(state.history) and state.history[-1].move.action in CLOSING_ACTIONS
-        return _View(
+        return View(
             own_offers=tuple(own),
             opponent=model_opponent(theirs, self.scorer.price_equivalent),
             opponent_standing=theirs[-1][1] if theirs else None,
@@ -155,7 +146,7 @@ class _Negotiator:
         utility = self.scorer.score_terms(terms)
         return utility if utility >= self.scorer.reservation else None
 
-    def _no_deal(self, view: _View, t: float) -> str | None:
+    def _no_deal(self, view: View, t: float) -> str | None:
         """The ZOPA estimate: why no deal is possible, or None while one may be.
 
         Past mid-game, an opponent that has stopped at a price beyond our limit for two offers
@@ -188,7 +179,7 @@ class _Negotiator:
         """How far ``price`` is past our price limit, as a fraction of it (<= 0: inside)."""
         return (self.price_limit - price) * self.price_direction / self.price_limit
 
-    def _bargain(self, state: NegotiationState, view: _View, quantity: int) -> Move:
+    def _bargain(self, state: NegotiationState, view: View, quantity: int) -> Move:
         t = _time(state.round, state.max_rounds)
         reason = self._no_deal(view, t)
         if reason is not None:
@@ -225,7 +216,7 @@ class _Negotiator:
         )
         return Move(action, offer, plan.used, (*plan.notes, summary))
 
-    def _context(self, state: NegotiationState, view: _View, t: float, quantity: int) -> Context:
+    def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
         model = view.opponent
         score = self.scorer.score_terms
         gain = 0.0
@@ -282,7 +273,7 @@ class _Negotiator:
             plan = replace(plan, target=ctx.floor, notes=(*plan.notes, note))
         return plan
 
-    def _offer(self, plan: Plan, view: _View, quantity: int) -> Terms:
+    def _offer(self, plan: Plan, view: View, quantity: int) -> Terms:
         s = self.scorer
         if plan.split and view.own_offers and view.opponent_standing is not None:
             split = self._split(view.own_offers[-1], view.opponent_standing, quantity)
@@ -374,185 +365,7 @@ class _Negotiator:
         )
 
 
-class BrandNegotiator(_Negotiator):
-    """Negotiates for the buying brand (moves first in every round)."""
-
-    side = Side.BRAND
-    price_direction = -1
-
-    def __init__(self, prefs: BrandPreferences, seed: int) -> None:
-        super().__init__(seed)
-        self.prefs = prefs
-        self.scorer = brand_scorer(prefs)
-        self.profile = BRAND_PROFILES[prefs.profile]
-        self.price_limit = float(prefs.max_price)
-
-    @property
-    def currency(self) -> str:
-        return self.prefs.currency
-
-    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
-        return clamp_to_brand_limits(terms, self.prefs)
-
-    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
-        return enforce_brand_limits(move, self.prefs, view.opponent_standing)
-
-    def _quantity(self, view: _View) -> int:
-        return self.prefs.quantity
-
-    def _round_price(self, price: float) -> Decimal:
-        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_FLOOR)
-
-    def _large_order(self, quantity: int) -> bool:
-        return quantity >= LARGE_ORDER_UNITS
-
-    def _competing_utility(self, state: NegotiationState) -> float | None:
-        values = [
-            u for o in state.competing_offers if (u := self._acceptable(o, o.quantity)) is not None
-        ]
-        return max(values, default=None)
-
-    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
-        first = model.offers[0]
-        first_price = float(first.unit_price)
-        floor = model.projected_price
-        if floor is None or floor >= first_price:
-            floor = 0.8 * first_price
-        return _prior_scorer(
-            TEMPERAMENTS_PRIOR,
-            first_price,
-            floor,
-            lead=(first.lead_time_days, 0),
-            pay=(first.payment_terms_days, PAYMENT_TERMS_DAYS[-1]),
-            warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
-        )
-
-    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
-        if state.directive is Directive.WALK_AWAY:
-            return Move(
-                Action.WALK_AWAY, strategies=("directive",), rationale=("Staff instruction.",)
-            )
-        if state.directive is Directive.ACCEPT_NOW:
-            return self._accept_now(state, view)
-        asked = _asked_questions(state)
-        if view.opponent_last is not None and view.opponent_last.question:
-            question = f"The supplier asks: {view.opponent_last.question}"
-            if question not in asked and state.questions_left > 0:
-                return _ask(question)
-        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.quantity]
-        if len(partial) >= 2:
-            units = partial[-1].quantity
-            question = (
-                f"The supplier can supply only {units} of {self.prefs.quantity} units. "
-                "Accept a partial order?"
-            )
-            if state.questions_left > 0 and question not in asked:
-                return _ask(question)
-            return Move(
-                Action.WALK_AWAY,
-                strategies=("zopa_estimate",),
-                rationale=(f"They cannot supply the {self.prefs.quantity} units we need.",),
-            )
-        return None
-
-    def _accept_now(self, state: NegotiationState, view: _View) -> Move | None:
-        standing = view.opponent_standing
-        problems = (
-            ["there is no supplier offer"]
-            if standing is None
-            else self._violations(standing, self.prefs.quantity)
-        )
-        if not problems:
-            return Move(Action.ACCEPT, standing, ("directive",), ("Staff asked to accept.",))
-        move = self._bargain(state, view, self.prefs.quantity)
-        why = f"Staff asked to accept, but {'; '.join(problems)}."
-        return Move(
-            move.action, move.terms, ("directive", *move.strategies), (why, *move.rationale)
-        )
-
-
-class SupplierNegotiator(_Negotiator):
-    """Simulated supplier; answers each brand move in the same round."""
-
-    side = Side.SUPPLIER
-    price_direction = 1
-
-    def __init__(self, prefs: SupplierPreferences, seed: int) -> None:
-        super().__init__(seed)
-        self.prefs = prefs
-        self.scorer = supplier_scorer(prefs)
-        self.profile = TEMPERAMENTS[prefs.temperament]
-        self.price_limit = float(prefs.cost_floor)
-
-    @property
-    def currency(self) -> str:
-        return self.prefs.currency
-
-    def _requested(self, view: _View) -> int:
-        brand_offer = view.opponent_standing
-        return brand_offer.quantity if brand_offer is not None else self.prefs.capacity
-
-    def _quantity(self, view: _View) -> int:
-        return max(1, min(self._requested(view), self.prefs.capacity))
-
-    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
-        return clamp_to_supplier_limits(terms, self.prefs, quantity)
-
-    def _guard(self, move: Move, view: _View, quantity: int) -> GuardrailResult:
-        return enforce_supplier_limits(
-            move, self.prefs, self._requested(view), view.opponent_standing
-        )
-
-    def _round_price(self, price: float) -> Decimal:
-        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_CEILING)
-
-    def _large_order(self, quantity: int) -> bool:
-        return quantity >= 0.4 * self.prefs.capacity
-
-    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
-        first = model.offers[0]
-        first_price = float(first.unit_price)
-        cap = model.projected_price
-        if cap is None or cap <= first_price:
-            cap = 1.25 * first_price
-        return _prior_scorer(
-            BRAND_PRIOR,
-            first_price,
-            cap,
-            lead=(first.lead_time_days, max(model.seen("lead_time_days")) + first.lead_time_days),
-            pay=(PAYMENT_TERMS_DAYS[-1], 0),
-            warranty=(first.warranty_months, 0),
-        )
-
-    def _special_move(self, state: NegotiationState, view: _View) -> Move | None:
-        if self.prefs.capacity < 1:
-            return Move(Action.WALK_AWAY, rationale=("We have no capacity for this order.",))
-        short = self.prefs.capacity < self._requested(view)
-        wants_to_ask = short or self._ask_draw < QUESTION_RATE
-        ask_round = 2 + int(self._ask_draw * 10) % 2
-        asked = any(t.side is Side.SUPPLIER and t.move.question for t in state.history)
-        if (
-            wants_to_ask
-            and not asked
-            and state.round >= ask_round
-            and state.round < state.max_rounds - 1
-        ):
-            reason = (
-                f"We can ship {self.prefs.capacity} units now."
-                if short
-                else "Staggered deliveries would help our production plan."
-            )
-            return Move(Action.MESSAGE, question=PARTIAL_SHIPMENTS_QUESTION, rationale=(reason,))
-        return None
-
-
-QUESTION_RATE = 0.15
-"""Share of negotiations (by seed) in which a supplier with enough capacity still asks."""
-TEMPERAMENTS_PRIOR = (0.5, 0.2, 0.25, 0.05)
-BRAND_PRIOR = (0.5, 0.3, 0.2, 0.0)
-
-
-def _prior_scorer(
+def prior_scorer(
     weights: tuple[float, float, float, float],
     price_best: float,
     price_worst: float,
@@ -577,21 +390,4 @@ def _prior_scorer(
         warranty[0],
         warranty[1],
         0.0,
-    )
-
-
-def _asked_questions(state: NegotiationState) -> set[str]:
-    return {
-        t.move.question
-        for t in state.history
-        if t.side is Side.BRAND and t.move.action is Action.ASK_INFO and t.move.question
-    }
-
-
-def _ask(question: str) -> Move:
-    return Move(
-        Action.ASK_INFO,
-        question=question,
-        strategies=("ask_info",),
-        rationale=("Our instructions do not cover this; asking our staff.",),
     )

@@ -1,0 +1,136 @@
+"""``BrandNegotiator``: negotiates for the buying brand."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from negotiations.engine.guardrails import (
+    GuardrailResult,
+    clamp_to_brand_limits,
+    enforce_brand_limits,
+)
+from negotiations.engine.moves import Action, Directive, Move, NegotiationState, Side
+from negotiations.engine.negotiators.base import Negotiator, View, prior_scorer
+from negotiations.engine.opponent import OpponentModel
+from negotiations.engine.preferences import BrandPreferences
+from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
+from negotiations.engine.strategies import LARGE_ORDER_UNITS
+from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
+from negotiations.engine.utility import Scorer, brand_scorer
+
+SUPPLIER_WEIGHTS_PRIOR = TEMPERAMENTS["balanced"].weight_values
+"""What the brand assumes of a supplier's issue weights before it has seen them."""
+
+
+class BrandNegotiator(Negotiator):
+    """Negotiates for the buying brand (moves first in every round)."""
+
+    side = Side.BRAND
+    price_direction = -1
+
+    def __init__(self, prefs: BrandPreferences, seed: int) -> None:
+        super().__init__(seed)
+        self.prefs = prefs
+        self.scorer = brand_scorer(prefs)
+        self.profile = BRAND_PROFILES[prefs.profile]
+        self.price_limit = float(prefs.max_price)
+
+    @property
+    def currency(self) -> str:
+        return self.prefs.currency
+
+    def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
+        return clamp_to_brand_limits(terms, self.prefs)
+
+    def _guard(self, move: Move, view: View, quantity: int) -> GuardrailResult:
+        return enforce_brand_limits(move, self.prefs, view.opponent_standing)
+
+    def _quantity(self, view: View) -> int:
+        return self.prefs.quantity
+
+    def _round_price(self, price: float) -> Decimal:
+        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_FLOOR)
+
+    def _large_order(self, quantity: int) -> bool:
+        return quantity >= LARGE_ORDER_UNITS
+
+    def _competing_utility(self, state: NegotiationState) -> float | None:
+        values = [
+            u for o in state.competing_offers if (u := self._acceptable(o, o.quantity)) is not None
+        ]
+        return max(values, default=None)
+
+    def _estimate_opponent(self, model: OpponentModel) -> Scorer:
+        first = model.offers[0]
+        first_price = float(first.unit_price)
+        floor = model.projected_price
+        if floor is None or floor >= first_price:
+            floor = 0.8 * first_price
+        return prior_scorer(
+            SUPPLIER_WEIGHTS_PRIOR,
+            first_price,
+            floor,
+            lead=(first.lead_time_days, 0),
+            pay=(first.payment_terms_days, PAYMENT_TERMS_DAYS[-1]),
+            warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
+        )
+
+    def _special_move(self, state: NegotiationState, view: View) -> Move | None:
+        if state.directive is Directive.WALK_AWAY:
+            return Move(
+                Action.WALK_AWAY, strategies=("directive",), rationale=("Staff instruction.",)
+            )
+        if state.directive is Directive.ACCEPT_NOW:
+            return self._accept_now(state, view)
+        asked = _asked_questions(state)
+        if view.opponent_last is not None and view.opponent_last.question:
+            question = f"The supplier asks: {view.opponent_last.question}"
+            if question not in asked and state.questions_left > 0:
+                return _ask(question)
+        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.quantity]
+        if len(partial) >= 2:
+            units = partial[-1].quantity
+            question = (
+                f"The supplier can supply only {units} of {self.prefs.quantity} units. "
+                "Accept a partial order?"
+            )
+            if state.questions_left > 0 and question not in asked:
+                return _ask(question)
+            return Move(
+                Action.WALK_AWAY,
+                strategies=("zopa_estimate",),
+                rationale=(f"They cannot supply the {self.prefs.quantity} units we need.",),
+            )
+        return None
+
+    def _accept_now(self, state: NegotiationState, view: View) -> Move | None:
+        standing = view.opponent_standing
+        problems = (
+            ["there is no supplier offer"]
+            if standing is None
+            else self._violations(standing, self.prefs.quantity)
+        )
+        if not problems:
+            return Move(Action.ACCEPT, standing, ("directive",), ("Staff asked to accept.",))
+        move = self._bargain(state, view, self.prefs.quantity)
+        why = f"Staff asked to accept, but {'; '.join(problems)}."
+        return Move(
+            move.action, move.terms, ("directive", *move.strategies), (why, *move.rationale)
+        )
+
+
+def _asked_questions(state: NegotiationState) -> set[str]:
+    return {
+        t.move.question
+        for t in state.history
+        if t.side is Side.BRAND and t.move.action is Action.ASK_INFO and t.move.question
+    }
+
+
+def _ask(question: str) -> Move:
+    return Move(
+        Action.ASK_INFO,
+        question=question,
+        strategies=("ask_info",),
+        rationale=("Our instructions do not cover this; asking our staff.",),
+    )
