@@ -6,6 +6,7 @@ See ``README.md`` in this package for the public API and an example.
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
 from negotiations.engine.guardrails import (
     GuardrailResult,
+    agreement_violations,
     brand_limit_violations,
     enforce_brand_limits,
     enforce_supplier_limits,
@@ -58,6 +59,7 @@ __all__ = [
     "Turn",
     "Verdict",
     "Weights",
+    "agreement_violations",
     "brand_limit_violations",
     "brand_utility",
     "enforce_brand_limits",

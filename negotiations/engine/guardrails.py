@@ -1,8 +1,12 @@
-"""Hard limits, checked on every outgoing move.
+"""Hard limits, checked on every outgoing move, and agreements, checked again at commit.
 
 A violating move is replaced by the nearest compliant one (offer terms clamped to the limits;
-an ACCEPT of a non-compliant offer becomes a COUNTER with the clamped terms) and each violation
-is reported, both in :class:`GuardrailResult` and on the returned move.
+an ACCEPT of a non-compliant offer, or of terms other than the offer on the table, becomes a
+COUNTER with the clamped terms; an ACCEPT with nothing on the table becomes a REJECT) and each
+violation is reported, both in :class:`GuardrailResult` and on the returned move.
+
+An agreement is always exactly the other side's standing offer, inside both sides' limits:
+:func:`agreement_violations` says why one is not (the commit re-checks with it).
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ class GuardrailResult:
 
 
 Clamp = Callable[[Terms], tuple[Terms | None, list[str]]]
+
+NOTHING_ON_THE_TABLE = "accept with no offer from the other side on the table"
+NOT_THE_OFFER = "accepted terms differ from the offer on the table"
 
 
 def clamp_to_brand_limits(terms: Terms, prefs: BrandPreferences) -> tuple[Terms | None, list[str]]:
@@ -52,17 +59,42 @@ def enforce_brand_limits(
     move: Move, prefs: BrandPreferences, standing_offer: Terms | None
 ) -> GuardrailResult:
     """Never propose or accept above ``max_price``, past ``max_lead_time_days`` or for a
-    quantity other than the quote's. ``standing_offer`` is the supplier's offer on the table."""
+    quantity other than the quote's. ``standing_offer`` is the supplier's offer on the table: an
+    ACCEPT accepts exactly those terms, or nothing."""
     return _enforce(move, _brand_clamp(prefs), standing_offer)
 
 
 def enforce_supplier_limits(
-    move: Move, prefs: SupplierPreferences, quantity: int, standing_offer: Terms | None = None
+    move: Move, prefs: SupplierPreferences, quantity: int, standing_offer: Terms | None
 ) -> GuardrailResult:
     """Never below ``cost_floor``, never more than ``capacity`` (or than the ``quantity``
-    requested), never faster than ``fastest_lead_time_days``. When ``standing_offer`` (the
-    brand's offer on the table) is given, an ACCEPT must accept exactly those terms."""
+    requested), never faster than ``fastest_lead_time_days``. ``standing_offer`` is the
+    brand's offer on the table: an ACCEPT accepts exactly those terms, or nothing."""
     return _enforce(move, _supplier_clamp(prefs, quantity), standing_offer)
+
+
+def agreement_violations(
+    terms: Terms | None,
+    standing_offer: Terms | None,
+    brand: BrandPreferences,
+    supplier: SupplierPreferences,
+    quantity: int,
+) -> list[str]:
+    """Why accepting ``terms`` is not a valid agreement (empty when it is).
+
+    Valid: ``terms`` are exactly ``standing_offer``, the other side's offer on the table, and lie
+    inside the brand's and the supplier's hard limits (``quantity`` is the quantity requested).
+    """
+    if standing_offer is None:
+        return [NOTHING_ON_THE_TABLE]
+    if terms is None:
+        return ["accept without terms"]
+    problems = [] if terms == standing_offer else [NOT_THE_OFFER]
+    problems += [f"brand limit: {p}" for p in brand_limit_violations(terms, brand)]
+    problems += [
+        f"supplier limit: {p}" for p in supplier_limit_violations(terms, supplier, quantity)
+    ]
+    return problems
 
 
 def _brand_clamp(prefs: BrandPreferences) -> Clamp:
@@ -135,12 +167,12 @@ def _enforce(move: Move, clamp: Clamp, standing_offer: Terms | None) -> Guardrai
 
 
 def _enforce_accept(move: Move, clamp: Clamp, standing_offer: Terms | None) -> GuardrailResult:
+    if standing_offer is None:
+        return _flag(Move(Action.REJECT, strategies=move.strategies), [NOTHING_ON_THE_TABLE])
     accepted = move.terms if move.terms is not None else standing_offer
     problems: list[str] = []
-    if accepted is None:
-        return _flag(Move(Action.REJECT, strategies=move.strategies), ["nothing to accept"])
-    if standing_offer is not None and accepted != standing_offer:
-        problems.append("accepted terms differ from the offer on the table")
+    if accepted != standing_offer:
+        problems.append(NOT_THE_OFFER)
     fixed, limit_problems = clamp(accepted)
     problems += limit_problems
     if not problems:

@@ -11,8 +11,10 @@ run a turn twice, or to kill it anywhere:
 2. *move*: outside any transaction (an LLM call may take seconds), build the context from the
    database and ask the agent for its move.
 3. *commit*: a conditional UPDATE checks that the lease is still ours, advances the
-   negotiation and locks its row; then store the message, and enqueue the next turn after
-   commit.
+   negotiation and locks its row; an ACCEPT is checked again (exactly the other side's offer on
+   the table, inside both sides' limits: else the negotiation fails with the reason, and with
+   nothing on the table it is a REJECT); then store the message, and enqueue the next turn
+   after commit.
 
 Each step is as few database round trips as it can be (docs/benchmarks.md measures them): a
 turn's overhead is mostly round trips.
@@ -33,11 +35,13 @@ from negotiations.engine import (
     Action,
     Side,
     Turn,
+    agreement_violations,
     brand_utility,
     referee,
     standing_offer,
     supplier_utility,
 )
+from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import AgentCall, Negotiation, NegotiationStatus, Quote, Sender
 from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.evaluation import negotiation_ended
@@ -251,9 +255,27 @@ def _commit(
     for field, value in progress.items():
         setattr(negotiation, field, value)
 
-    status_before = negotiation.status
+    AgentCall.objects.bulk_create(
+        AgentCall(negotiation=negotiation, turn=turn, side=context.side.value, **vars(call))
+        for call in agent_turn.calls
+    )
     move, side = agent_turn.move, context.side
-    action = move.action
+    action, violations = move.action, list(agent_turn.violations)
+    if action is Action.ACCEPT:
+        on_table = standing_offer(context.state.history, side.other)
+        if on_table is None:  # the guardrails turn this into a REJECT; so does the commit
+            action = Action.REJECT
+            violations.append(NOTHING_ON_THE_TABLE)
+        elif problems := agreement_violations(
+            move.terms, on_table, context.brand, context.supplier, context.quote.quantity
+        ):
+            _fail(
+                negotiation,
+                f"The {side.value} agent accepted terms that are not an agreement "
+                f"({'; '.join(problems)}); nothing was agreed.",
+            )
+            return TurnOutcome(negotiation.status)
+    status_before = negotiation.status
     question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
     if action is Action.ASK_INFO and not question_asked:
         action = Action.MESSAGE  # the budget ran out meanwhile: the agent goes on without asking
@@ -266,20 +288,16 @@ def _commit(
         sender=Sender(side.value),
         action=action.value,
         text=agent_turn.text,
-        terms=move.terms.to_dict() if move.terms else None,
+        terms=move.terms.to_dict() if move.terms and action is move.action else None,
         strategies=list(move.strategies),
         rationale=list(move.rationale),
         question=move.question or "",
-        guardrail_violations=list(agent_turn.violations),
+        guardrail_violations=violations,
         verdict=verdict,
         seq=seq,
     )
-    AgentCall.objects.bulk_create(
-        AgentCall(negotiation=negotiation, turn=turn, side=side.value, **vars(call))
-        for call in agent_turn.calls
-    )
 
-    if action is Action.ACCEPT and move.terms:
+    if action is Action.ACCEPT:
         negotiation.status = NegotiationStatus.AGREED
         negotiation.final_terms = move.terms.to_dict()
         negotiation.brand_utility = brand_utility(move.terms, brand_preferences(negotiation))

@@ -2,6 +2,7 @@
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,8 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from negotiations import services
+from negotiations.agents import AgentTurn, CallRecord
+from negotiations.engine import Action, Move, Terms
+from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
 from negotiations.services.turns import MAX_DELIVERIES
+from vendors.models import Supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +290,62 @@ def test_the_brand_sees_the_latest_offer_of_each_other_negotiation(quote, suppli
     context = build_context(load_negotiation(third.pk), turn=1)
     offers = sorted(terms.to_dict()["unit_price"] for terms in context.state.competing_offers)
     assert offers == sorted([latest_first["unit_price"], only_second["unit_price"]])
+
+
+def _agent_says(monkeypatch, move: Move, text: str = "Deal.") -> None:
+    """The agent answers ``move`` whatever its guardrails would say (as a defect could)."""
+    from negotiations.services import turns
+
+    def defective_agent(context):
+        record = CallRecord("scripted", "", {}, None, None, move.to_dict(), input_tokens=7)
+        return AgentTurn(move, text, (), (record,))
+
+    monkeypatch.setattr(turns, "take_turn", defective_agent)
+
+
+def test_an_accept_of_terms_the_brand_never_offered_fails_the_negotiation(negotiation, monkeypatch):
+    play(negotiation, 1)
+    brand_offer = Terms.from_dict(negotiation.messages.get().terms)
+    _agent_says(monkeypatch, Move(Action.ACCEPT, brand_offer.replace(unit_price=Decimal("999"))))
+
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=2).result == "failed"
+
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.FAILED and negotiation.final_terms is None
+    assert "accepted terms differ from the offer on the table" in negotiation.error
+    assert "brand limit: unit price 999.00 above the maximum" in negotiation.error
+    assert not negotiation.messages.filter(action="accept").exists()
+    last = negotiation.messages.order_by("seq").last()
+    assert last.sender == Sender.SYSTEM and "nothing was agreed" in last.text
+    assert negotiation.agent_calls.get(turn=2).input_tokens == 7
+
+
+def test_an_accept_inside_the_brands_limits_but_below_the_suppliers_floor_fails(
+    negotiation, monkeypatch
+):
+    play(negotiation, 2)
+    standing = Terms.from_dict(negotiation.messages.get(sender=Sender.SUPPLIER).terms)
+    # The supplier's floor rose since it offered: its own offer is now below it.
+    Supplier.objects.filter(pk=negotiation.supplier_id).update(
+        cost_floor=standing.unit_price + 1, list_price=standing.unit_price + 2
+    )
+    _agent_says(monkeypatch, Move(Action.ACCEPT, standing))
+
+    services.turn_run(negotiation_id=negotiation.pk, turn=3)
+
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.FAILED
+    assert "supplier limit: unit price" in negotiation.error
+    assert negotiation.final_terms is None
+
+
+def test_an_accept_with_nothing_on_the_table_is_stored_as_a_reject(negotiation, monkeypatch):
+    _agent_says(monkeypatch, Move(Action.ACCEPT, Terms(Decimal("1.00"), 5000, 30, 30, 12)))
+
+    services.turn_run(negotiation_id=negotiation.pk, turn=1)
+
+    negotiation.refresh_from_db()
+    (message,) = negotiation.messages.all()
+    assert (message.action, message.terms) == ("reject", None)
+    assert message.guardrail_violations == [NOTHING_ON_THE_TABLE]
+    assert negotiation.status == NegotiationStatus.ACTIVE
