@@ -198,5 +198,5 @@ def _terms(ctx: AgentContext, data: Any) -> Terms | None:
                 "currency": data.get("currency") or ctx.quote.currency,
             }
         )
-    except ValueError as exc:
+    except (ValueError, ArithmeticError) as exc:  # out of range, not finite, not an int
         raise MalformedMove(str(exc)) from exc

@@ -10,6 +10,15 @@ from typing import Any
 CENT = Decimal("0.01")
 PAYMENT_TERMS_DAYS: tuple[int, ...] = (0, 30, 45, 60, 90)
 """Payment terms the negotiators choose from (net days)."""
+MAX_UNIT_PRICE = Decimal("1000000000")
+UPPER_BOUNDS: dict[str, int] = {
+    "quantity": 1_000_000_000,
+    "lead_time_days": 3650,
+    "payment_terms_days": 365,
+    "warranty_months": 240,
+}
+"""Beyond these a figure is no real offer (a model's 1E+30, a warranty of 10**12 months), and
+storing or scoring it could overflow."""
 
 
 def money(value: Decimal | float | int | str, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -32,13 +41,15 @@ class Terms:
     currency: str = "USD"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "unit_price", money(self.unit_price))
-        if self.unit_price < 0:
-            raise ValueError(f"unit_price must be >= 0, got {self.unit_price}")
-        for name in ("quantity", "lead_time_days", "payment_terms_days", "warranty_months"):
+        price = self.unit_price
+        price = Decimal(repr(price)) if isinstance(price, float) else Decimal(price)
+        if not (price.is_finite() and 0 <= price <= MAX_UNIT_PRICE):
+            raise ValueError(f"unit_price must be in 0..{MAX_UNIT_PRICE}, got {self.unit_price}")
+        object.__setattr__(self, "unit_price", money(price))
+        for name, bound in UPPER_BOUNDS.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative int, got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= bound:
+                raise ValueError(f"{name} must be an int in 0..{bound}, got {value!r}")
         if self.quantity < 1:
             raise ValueError(f"quantity must be >= 1, got {self.quantity}")
 

@@ -235,3 +235,48 @@ def test_cost_follows_the_price_table():
         cache_write_tokens=0,
         output_tokens=0,
     ) == Decimal("0.002")
+
+
+OUT_OF_RANGE = {
+    "price 1E+30": {"unit_price": "1E+30"},
+    "price as a huge JSON number": {"unit_price": 1e30},
+    "price NaN": {"unit_price": "NaN"},
+    "negative price": {"unit_price": "-2.00"},
+    "negative lead time": {"lead_time_days": -5},
+    "warranty of 10**12 months": {"warranty_months": 10**12},
+    "quantity beyond any order": {"quantity": 10**15},
+}
+
+
+def out_of_range(bad: str) -> dict:
+    tool_input = move_input("counter", "2.00")
+    tool_input["terms"].update(OUT_OF_RANGE[bad])
+    return tool_input
+
+
+@pytest.mark.parametrize("bad", list(OUT_OF_RANGE))
+def test_out_of_range_numbers_are_a_malformed_move_with_a_corrective_retry(fake_anthropic, bad):
+    fake_anthropic.tool_call(out_of_range(bad))
+    fake_anthropic.tool_call(move_input("counter", "2.05"))
+
+    turn = take_turn(brand_context())
+
+    assert turn.move.terms.unit_price == Decimal("2.05")
+    first, second = turn.calls
+    assert first.parsed_move is None and first.input_tokens > 0 and first.cost_usd > 0
+    assert second.parsed_move == turn.move.to_dict()
+    correction = fake_anthropic.requests[1]["messages"][-1]["content"][0]
+    (field,) = OUT_OF_RANGE[bad]
+    assert correction["is_error"] is True and field in correction["content"]
+
+
+@pytest.mark.parametrize("bad", list(OUT_OF_RANGE))
+def test_out_of_range_numbers_twice_fall_back_to_the_engine_keeping_both_calls(fake_anthropic, bad):
+    fake_anthropic.tool_call(out_of_range(bad), times=2)
+    ctx = brand_context()
+
+    turn = take_turn(ctx)
+
+    assert turn.move == engine_proposal(ctx)
+    assert len(turn.calls) == 2 and all(c.output_tokens > 0 for c in turn.calls)
+    assert "malformed make_move output twice" in turn.calls[-1].fallback_reason

@@ -43,7 +43,12 @@ def test_moves_round_trip_through_dict(move: Move) -> None:
         ({"unit_price": "NaN"}, "not finite"),
         ({"quantity": True}, "quantity must be an int"),
         ({"quantity": 0}, "quantity must be >= 1"),
-        ({"lead_time_days": -1}, "lead_time_days must be a non-negative int"),
+        ({"lead_time_days": -1}, r"lead_time_days must be an int in 0\.\.3650"),
+        ({"unit_price": "-1"}, "unit_price must be in"),
+        ({"unit_price": "1E+30"}, "unit_price must be in"),
+        ({"unit_price": "Infinity"}, "not finite"),
+        ({"warranty_months": 10**12}, r"warranty_months must be an int in 0\.\.240"),
+        ({"quantity": 2**63}, "quantity must be an int in"),
         ({"currency": "dollars"}, "currency"),
     ],
 )

@@ -15,6 +15,7 @@ from negotiations.engine import Action, Move, Terms
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
 from negotiations.services.turns import MAX_DELIVERIES
+from tests.agents.llm import move_input
 from vendors.models import Supplier
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +350,18 @@ def test_an_accept_with_nothing_on_the_table_is_stored_as_a_reject(negotiation, 
     assert (message.action, message.terms) == ("reject", None)
     assert message.guardrail_violations == [NOTHING_ON_THE_TABLE]
     assert negotiation.status == NegotiationStatus.ACTIVE
+
+
+def test_out_of_range_model_numbers_never_crash_the_turn_and_its_calls_are_kept(
+    negotiation, fake_anthropic
+):
+    bad = move_input("propose", "1E+30")
+    fake_anthropic.tool_call(bad, times=2)
+
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=1).result == "active"
+
+    (message,) = negotiation.messages.all()
+    assert message.sender == Sender.BRAND and Decimal(message.terms["unit_price"]) < 10
+    calls = negotiation.agent_calls.filter(turn=1)
+    assert calls.count() == 2 and all(c.input_tokens > 0 and c.cost_usd > 0 for c in calls)
+    assert "malformed make_move output twice" in calls.last().fallback_reason
