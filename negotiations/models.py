@@ -12,6 +12,9 @@ from django.db import models
 from procur.accounts.models import Organisation
 from vendors.models import Supplier
 
+APPROVE_AWARDS_CODENAME = "approve_awards"
+APPROVE_AWARDS = f"negotiations.{APPROVE_AWARDS_CODENAME}"
+
 
 class QuoteStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -68,12 +71,32 @@ class Quote(models.Model):
     awarded_negotiation = models.OneToOneField(
         "Negotiation", on_delete=models.SET_NULL, null=True, blank=True, related_name="award_of"
     )
+    # Who decided, and when: the audit record of an award or a close without award. PROTECT, so
+    # deleting a user never erases who approved (deactivate them instead).
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awarded_quotes",
+    )
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closed_quotes",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        # Everyone in the organisation watches and guides; deciding the award takes this.
+        permissions = [(APPROVE_AWARDS_CODENAME, "Can approve awards (award or close a quote)")]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.unit} of {self.product}"

@@ -9,6 +9,7 @@ import atexit
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.db import connections
 
 from procur import embedded_redis, redis_client
@@ -48,6 +49,22 @@ def organisation():
 @pytest.fixture
 def user(organisation):
     return UserFactory(organisation=organisation)
+
+
+@pytest.fixture
+def approver(organisation):
+    """A user of `organisation` who may award quotes and close them without award."""
+    approver = UserFactory(organisation=organisation, username="approver")
+    approver.user_permissions.add(
+        Permission.objects.get(content_type__app_label="negotiations", codename="approve_awards")
+    )
+    return approver
+
+
+@pytest.fixture
+def approver_client(client, approver):
+    client.force_login(approver)
+    return client
 
 
 @pytest.fixture

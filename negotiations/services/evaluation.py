@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from negotiations import live
 from negotiations.engine import Terms
-from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, QuoteStatus, Sender
+from negotiations.models import (
+    APPROVE_AWARDS,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    QuoteStatus,
+    Sender,
+)
 from negotiations.services.errors import ProcurError
 from negotiations.services.preferences import lead_time_limit_days
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
@@ -208,7 +216,19 @@ def _close_messages(quote: Quote, winner: Negotiation | None) -> list[Message]:
     return messages
 
 
+def _check_may_decide(author) -> None:
+    """Everyone in the organisation watches and guides; awarding or closing takes the
+    "approve awards" permission, which the organisation's staff grant in the admin."""
+    if author is None or not author.has_perm(APPROVE_AWARDS):
+        raise ProcurError(
+            'Awarding or closing a quote needs the "approve awards" permission: ask a '
+            "staff member of your organisation to grant it to you."
+        )
+
+
 def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
+    """Award the quote to one of its agreed negotiations, recording who approved and when."""
+    _check_may_decide(author)
     with transaction.atomic():
         if negotiation.quote_id != quote.pk:
             raise ProcurError("That negotiation belongs to another quote.")
@@ -222,12 +242,16 @@ def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
             )
         quote.status = QuoteStatus.AWARDED
         quote.awarded_negotiation = negotiation
-        quote.save(update_fields=["status", "awarded_negotiation"])
+        quote.awarded_by = author
+        quote.awarded_at = timezone.now()
+        quote.save(update_fields=["status", "awarded_negotiation", "awarded_by", "awarded_at"])
         transaction.on_commit(partial(live.publish_quote, quote.pk))
     return quote
 
 
 def quote_close_without_award(*, quote: Quote, author) -> Quote:
+    """Close the quote with no award, recording who decided and when."""
+    _check_may_decide(author)
     with transaction.atomic():
         _close_messages(quote, winner=None)
         quote = lock_quote(quote.pk)
@@ -236,6 +260,8 @@ def quote_close_without_award(*, quote: Quote, author) -> Quote:
                 f"This quote is {quote.get_status_display().lower()}, not awaiting approval."
             )
         quote.status = QuoteStatus.CLOSED
-        quote.save(update_fields=["status"])
+        quote.closed_by = author
+        quote.closed_at = timezone.now()
+        quote.save(update_fields=["status", "closed_by", "closed_at"])
         transaction.on_commit(partial(live.publish_quote, quote.pk))
     return quote

@@ -1,7 +1,10 @@
 """Organisations and users in the admin, and the organisation scoping every Procur admin uses."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Permission
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -79,6 +82,34 @@ class OrganisationAdmin(OrganisationScopedAdmin):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
+# Awarding or closing a quote (negotiations.Quote's permission, named here by app and codename).
+APPROVE_AWARDS = ("negotiations", "approve_awards")
+
+
+def approve_awards_permission() -> Permission:
+    app_label, codename = APPROVE_AWARDS
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+class ColleagueChangeForm(UserChangeForm):
+    """A colleague's page as organisation staff see it: permissions stay the platform's, but the
+    one power staff hand out themselves, approving awards, is a checkbox."""
+
+    approve_awards = forms.BooleanField(
+        required=False,
+        label="Approve awards",
+        help_text="May award a quote to a supplier or close it without award. Everyone in the "
+        "organisation can watch negotiations and guide the agents.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["approve_awards"].initial = self.instance.user_permissions.filter(
+                pk=approve_awards_permission().pk
+            ).exists()
+
+
 @admin.register(User)
 class ProcurUserAdmin(OrganisationScopedAdmin, UserAdmin):
     list_display = ["username", "email", "organisation", "is_staff", "is_superuser", "last_login"]
@@ -92,5 +123,39 @@ class ProcurUserAdmin(OrganisationScopedAdmin, UserAdmin):
         readonly = tuple(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
             return readonly
-        # Staff manage their colleagues, but cannot grant powers beyond their own organisation.
-        return (*readonly, "is_superuser", "groups", "user_permissions")
+        # Staff manage their colleagues, but cannot grant powers beyond their own organisation,
+        # nor approving awards unless they hold it themselves.
+        readonly = (*readonly, "is_superuser", "groups", "user_permissions")
+        if obj is None or not request.user.has_perm(".".join(APPROVE_AWARDS)):
+            readonly = (*readonly, "approve_awards")
+        return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:  # superusers edit the permissions list
+            return fieldsets
+        return (*fieldsets, ("Approvals", {"fields": ["approve_awards"]}))
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        # The checkbox for staff who may grant it; other staff get the read-only display.
+        if (
+            obj is not None
+            and not request.user.is_superuser
+            and "approve_awards" not in self.get_readonly_fields(request, obj)
+        ):
+            kwargs["form"] = ColleagueChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if "approve_awards" in form.fields and "approve_awards" in form.changed_data:
+            permissions = form.instance.user_permissions
+            if form.cleaned_data["approve_awards"]:
+                permissions.add(approve_awards_permission())
+            else:
+                permissions.remove(approve_awards_permission())
+
+    @admin.display(description="Approve awards", boolean=True)
+    def approve_awards(self, obj: User) -> bool:
+        """Shown read-only to staff who may not grant it."""
+        return obj.user_permissions.filter(pk=approve_awards_permission().pk).exists()

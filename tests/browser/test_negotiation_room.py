@@ -148,7 +148,7 @@ def suppliers(organisation):
 
 
 def test_staff_watch_guide_answer_and_award_live(
-    celery_worker, server, browser_page, user, suppliers
+    celery_worker, server, browser_page, approver, suppliers
 ):
     page = browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -166,7 +166,7 @@ def test_staff_watch_guide_answer_and_award_live(
         window.WebSocket.prototype = NativeWebSocket.prototype;"""
     )
     page.goto(f"{server}/login/")
-    page.fill("#id_username", user.username)
+    page.fill("#id_username", approver.username)
     page.fill("#id_password", "correct-horse-battery")
     page.click("button[type=submit]")
     page.click("text=New quote request")

@@ -116,7 +116,9 @@ def test_guidance_mid_run_changes_the_brands_next_move(
     assert next_brand.action == "walk_away"
 
 
-def test_approval_awards_the_winner_and_closes_the_others(celery_worker, quote, suppliers, user):
+def test_approval_awards_the_winner_and_closes_the_others(
+    celery_worker, quote, suppliers, approver
+):
     quote.max_price = max(s.list_price for s in suppliers)  # room for every supplier to agree
     quote.save()
     services.quote_start(quote=quote, suppliers=suppliers)
@@ -130,11 +132,12 @@ def test_approval_awards_the_winner_and_closes_the_others(celery_worker, quote, 
     assert quote.recommendation["reasons"]
 
     winner = Negotiation.objects.get(pk=recommended)
-    services.quote_award(quote=quote, negotiation=winner, author=user)
+    services.quote_award(quote=quote, negotiation=winner, author=approver)
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.AWARDED and quote.awarded_negotiation_id == winner.pk
+    assert quote.awarded_by == approver
     assert "awarding you this order" in winner.messages.latest("seq").text
     for loser in agreed.exclude(pk=winner.pk):
         assert "awarded this order to another supplier" in loser.messages.latest("seq").text
     with pytest.raises(services.ProcurError, match="not awaiting approval"):
-        services.quote_award(quote=quote, negotiation=winner, author=user)
+        services.quote_award(quote=quote, negotiation=winner, author=approver)

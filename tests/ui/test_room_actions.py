@@ -150,9 +150,9 @@ def _awaiting_approval(started):
     return winner
 
 
-def test_approving_awards_the_quote(staff_client, started):
+def test_approving_awards_the_quote(approver_client, started):
     winner = _awaiting_approval(started)
-    response = staff_client.post(
+    response = approver_client.post(
         f"/quotes/{started.quote.pk}/award/", {"negotiation": winner.pk}, **HTMX
     )
     assert response.status_code == 200
@@ -163,9 +163,9 @@ def test_approving_awards_the_quote(staff_client, started):
 
 
 @pytest.mark.parametrize("value", ["", "abc", "-3", "999999"])
-def test_approving_a_bad_choice_is_an_error_not_a_500(staff_client, started, value):
+def test_approving_a_bad_choice_is_an_error_not_a_500(approver_client, started, value):
     _awaiting_approval(started)
-    response = staff_client.post(
+    response = approver_client.post(
         f"/quotes/{started.quote.pk}/award/", {"negotiation": value}, **HTMX
     )
     assert response.status_code == 200
@@ -174,9 +174,9 @@ def test_approving_a_bad_choice_is_an_error_not_a_500(staff_client, started, val
     assert started.quote.status == QuoteStatus.AWAITING_APPROVAL
 
 
-def test_rejecting_closes_without_award(staff_client, started):
+def test_rejecting_closes_without_award(approver_client, started):
     _awaiting_approval(started)
-    response = staff_client.post(f"/quotes/{started.quote.pk}/close/")
+    response = approver_client.post(f"/quotes/{started.quote.pk}/close/")
     assert response.status_code == 302
     started.quote.refresh_from_db()
     assert started.quote.status == QuoteStatus.CLOSED
