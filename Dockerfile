@@ -6,7 +6,8 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev
 COPY . .
-RUN DEBUG=false SECRET_KEY=collectstatic-only .venv/bin/python manage.py collectstatic --noinput
+RUN DEBUG=false SECRET_KEY=collectstatic-only PROCUR_METRICS_TOKEN=collectstatic-only \
+    .venv/bin/python manage.py collectstatic --noinput
 
 FROM python:3.11-slim AS runtime
 ENV PATH="/app/.venv/bin:$PATH" PYTHONUNBUFFERED=1 DEBUG=false

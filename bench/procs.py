@@ -25,6 +25,7 @@ def app_env(**overrides: object) -> dict[str, str]:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": BENCH_SECRET_KEY,
+        "PROCUR_METRICS_TOKEN": BENCH_SECRET_KEY,
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
         "PROCUR_LLM": "scripted",

@@ -245,8 +245,17 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Logging is ours (structured JSON, below), not Celery's.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# When set, /metrics needs `Authorization: Bearer <token>`.
+# /metrics needs `Authorization: Bearer <token>` when set; in production it must be set.
 PROCUR_METRICS_TOKEN = env.str("PROCUR_METRICS_TOKEN", default="")
+if not DEBUG and not PROCUR_METRICS_TOKEN:
+    raise ImproperlyConfigured(
+        "PROCUR_METRICS_TOKEN is not set. With DEBUG=false /metrics needs a bearer token: set "
+        "PROCUR_METRICS_TOKEN to a long random string (e.g. `python -c 'import secrets; "
+        "print(secrets.token_urlsafe(32))'`) and give it to your Prometheus scraper "
+        "(`authorization: {credentials: <token>}`)."
+    )
+# `seed_demo --if-enabled` (docker compose's web start) loads the demo data only when true.
+PROCUR_SEED_DEMO = env.bool("PROCUR_SEED_DEMO", default=False)
 # Per-user limits (procur/ratelimit.py): staff interventions and answers, and new quotes.
 PROCUR_RATE_LIMIT_INTERVENTIONS = env.str("PROCUR_RATE_LIMIT_INTERVENTIONS", default="30/min")
 PROCUR_RATE_LIMIT_QUOTES = env.str("PROCUR_RATE_LIMIT_QUOTES", default="10/min")

@@ -1,6 +1,7 @@
 """The demo data `make run` loads: complete, usable, and safe to load twice."""
 
 import pytest
+from django.core.management import call_command
 
 from negotiations.demo import DEMO_PASSWORD, seed_demo
 from negotiations.models import Quote
@@ -30,3 +31,13 @@ def test_the_demo_suppliers_vary():
     data = seed_demo()
     assert len({s.temperament for s in data.suppliers}) >= 4
     assert len({s.fastest_lead_time_days for s in data.suppliers}) == len(data.suppliers)
+
+
+@pytest.mark.parametrize("enabled", [False, True])
+def test_docker_composes_seed_loads_demo_data_only_when_enabled(settings, enabled, capsys):
+    settings.PROCUR_SEED_DEMO = enabled
+    call_command("seed_demo", if_enabled=True)
+    assert User.objects.filter(username="demo").exists() is enabled
+    assert Supplier.objects.exists() is enabled
+    if not enabled:
+        assert "set PROCUR_SEED_DEMO=true" in capsys.readouterr().out

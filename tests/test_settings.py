@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    unset = {"SECRET_KEY", "DEBUG", "PROCUR_METRICS_TOKEN"}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('loaded')"],
@@ -29,8 +30,15 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_starts_with_a_secret_key():
+def test_production_refuses_to_start_without_a_metrics_token():
     result = load_settings(DEBUG="false", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "PROCUR_METRICS_TOKEN is not set" in result.stderr
+    assert "/metrics needs a bearer token" in result.stderr
+
+
+def test_production_starts_with_a_secret_key_and_a_metrics_token():
+    result = load_settings(DEBUG="false", SECRET_KEY="x" * 50, PROCUR_METRICS_TOKEN="t" * 32)
     assert result.returncode == 0, result.stderr
     assert "loaded" in result.stdout
 

@@ -60,6 +60,11 @@ _TOKEN_FIELDS = {
     "cache_write": "cache_write_tokens",
 }
 
+# The method label's values: a client may send any token as its method, and each new label value
+# is a new time series kept for the life of the process.
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+OTHER_METHOD = "other"
+
 HTTP_REQUESTS = Counter(
     "procur_http_requests",
     "HTTP requests served, by method, view and status.",
@@ -83,8 +88,9 @@ class MetricsMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         view = match.view_name if match else "unresolved"
-        HTTP_LATENCY.labels(request.method, view).observe(time.perf_counter() - started)
-        HTTP_REQUESTS.labels(request.method, view, str(response.status_code)).inc()
+        method = request.method if request.method in HTTP_METHODS else OTHER_METHOD
+        HTTP_LATENCY.labels(method, view).observe(time.perf_counter() - started)
+        HTTP_REQUESTS.labels(method, view, str(response.status_code)).inc()
         return response
 
 
@@ -225,7 +231,8 @@ SCRAPE_TIME_REGISTRY.register(ScrapeTimeCollector())
 def _authorised(request: HttpRequest) -> bool:
     token = settings.PROCUR_METRICS_TOKEN
     if not token:
-        return True
+        # Settings refuse to start without a token when DEBUG is off; open only in development.
+        return settings.DEBUG
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     return secrets.compare_digest(given.encode(), token.encode())
 

@@ -9,8 +9,17 @@ from tests.ops.conftest import add_turn, make_negotiation
 
 pytestmark = pytest.mark.django_db
 
+TOKEN = "scrape-token"
+
+
+@pytest.fixture(autouse=True)
+def metrics_token(settings):
+    """Production's setting (the tests run with DEBUG off): /metrics needs the token."""
+    settings.PROCUR_METRICS_TOKEN = TOKEN
+
 
 def scrape(client, **headers) -> dict[tuple[str, tuple], float]:
+    headers.setdefault("Authorization", f"Bearer {TOKEN}")
     response = client.get("/metrics", headers=headers)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -106,3 +115,25 @@ def test_a_metrics_token_is_required_when_set(client, settings):
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert scrape(client, Authorization="Bearer s3cret")
+
+
+def test_without_a_token_metrics_are_open_only_in_debug(client, settings):
+    settings.PROCUR_METRICS_TOKEN = ""
+    settings.DEBUG = False
+    assert client.get("/metrics").status_code == 401
+    settings.DEBUG = True
+    assert client.get("/metrics").status_code == 200
+
+
+def test_the_method_label_takes_values_from_a_fixed_set(client):
+    for method in ("BREW", "PROPFIND", "X" * 200):
+        client.generic(method, "/healthz")
+    samples = scrape(client)
+    methods = {
+        dict(labels)["method"] for (name, labels) in samples if name == "procur_http_requests_total"
+    }
+    assert methods <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "other"}
+    assert (
+        value(samples, "procur_http_requests_total", method="other", view="healthz", status="405")
+        >= 3
+    )

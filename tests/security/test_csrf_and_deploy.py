@@ -48,6 +48,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "PROCUR_METRICS_TOKEN": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "procur.example.com",
         "DATABASE_URL": database_url(),
     }
