@@ -5,28 +5,23 @@ admin only edits a quote's brief. Messages and agent calls are an audit record: 
 """
 
 import json
-import operator
 from collections.abc import Callable
-from functools import reduce
 
 from django.contrib import admin, messages
-from django.db.models import Count, F, Model, QuerySet, Sum
+from django.db.models import Count, Model, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from negotiations import services
+from negotiations import selectors, services
 from negotiations.models import AgentCall, Message, Negotiation, Quote
 from procur.accounts.admin import OrganisationScopedAdmin
-
-_TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 
 
 def _usage(calls: str) -> dict:
     """Token and cost totals over the agent calls reached by the ``calls`` lookup."""
-    tokens = reduce(operator.add, (F(f"{calls}__{name}") for name in _TOKEN_FIELDS))
     return {
-        "total_tokens": Sum(tokens, default=0),
+        "total_tokens": selectors.token_total(calls),
         "total_cost": Sum(f"{calls}__cost_usd", default=0),
         "call_count": Count(calls),
     }

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from negotiations import fanout, live
+from negotiations import fanout, live, room
 from negotiations.models import Quote
 
 # Closing before accept() refuses the handshake (HTTP 403); the code is for our own logs.
@@ -58,7 +58,7 @@ class QuoteRoomConsumer(AsyncWebsocketConsumer):
         await fanout.join(self.group, self.deliver)
         self.joined = True
         await self.accept()
-        html, self.last_seqs = await database_sync_to_async(live.catch_up)(
+        html, self.last_seqs = await database_sync_to_async(room.catch_up)(
             self.quote_id, parse_after(self.scope["query_string"])
         )
         await self.send(text_data=html)
@@ -106,7 +106,7 @@ class QuoteRoomConsumer(AsyncWebsocketConsumer):
         if seq == last + 1 and html:
             self.last_seqs[negotiation_id] = seq
             return html
-        html, self.last_seqs[negotiation_id] = await database_sync_to_async(live.messages_after)(
+        html, self.last_seqs[negotiation_id] = await database_sync_to_async(room.messages_after)(
             negotiation_id, last
         )
         return html

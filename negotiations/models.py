@@ -118,6 +118,8 @@ class NegotiationStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# The statuses in which a negotiation waits on its next turn task.
+RUNNING_STATUSES = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
 ENDED_STATUSES = frozenset(
     {
         NegotiationStatus.AGREED,
@@ -186,7 +188,10 @@ class Message(models.Model):
     seq = models.PositiveIntegerField()
     round = models.PositiveSmallIntegerField(default=0)
     sender = models.CharField(max_length=10, choices=Sender.choices)
-    # The engine's action types (propose, counter, accept, ...); staff and system messages: message.
+    # An agent's message carries the engine's action (propose, counter, accept, ...); staff's
+    # carry GUIDANCE or ANSWER, and system messages "message".
+    GUIDANCE = "guidance"
+    ANSWER = "answer"
     action = models.CharField(max_length=20, default="message")
     text = models.TextField()
     terms = models.JSONField(null=True, blank=True)
@@ -217,6 +222,10 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.sender} {self.action}"
+
+
+# An agent call's token counts, by kind: its tokens in all are their sum.
+TOKEN_FIELDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
 
 
 class AgentCall(models.Model):

@@ -1,13 +1,18 @@
-"""Reads: querysets scoped to the user's organisation, with their relations already loaded."""
+"""Reads: querysets scoped to the user's organisation, with their relations already loaded, and
+the read models built from them (the dashboard's rows, a negotiation's open question)."""
 
+import operator
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import DecimalField, F, Prefetch, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
-from negotiations.models import Message, Negotiation, Quote
+from negotiations.engine import Action
+from negotiations.models import TOKEN_FIELDS, Message, Negotiation, Quote, Sender
 from procur.accounts.tenancy import scope_to_user
 
 _COST = DecimalField(max_digits=12, decimal_places=6)
@@ -17,21 +22,18 @@ def quotes_for_user(user) -> QuerySet[Quote]:
     return scope_to_user(Quote.objects.all(), user).prefetch_related("negotiations__supplier")
 
 
+def token_total(calls: str):
+    """The tokens of the agent calls reached by the ``calls`` lookup, every kind summed."""
+    return Sum(reduce(operator.add, (F(f"{calls}__{name}") for name in TOKEN_FIELDS)), default=0)
+
+
 def negotiations_for_quote(quote: Quote) -> QuerySet[Negotiation]:
     """The quote's negotiations by slot, with supplier and LLM usage totals (sum of AgentCalls)."""
     return (
         Negotiation.objects.filter(quote=quote)
         .select_related("supplier")
         .annotate(
-            llm_tokens=Coalesce(
-                Sum(
-                    F("agent_calls__input_tokens")
-                    + F("agent_calls__output_tokens")
-                    + F("agent_calls__cache_read_tokens")
-                    + F("agent_calls__cache_write_tokens")
-                ),
-                0,
-            ),
+            llm_tokens=token_total("agent_calls"),
             llm_cost=Coalesce(Sum("agent_calls__cost_usd"), Decimal("0"), output_field=_COST),
         )
         .order_by("slot")
@@ -45,6 +47,20 @@ def messages_after(negotiation_id: int, seq: int) -> QuerySet[Message]:
         .select_related("author")
         .order_by("seq")
     )
+
+
+def open_question(negotiation: Negotiation) -> Message | None:
+    """The brand agent's question to staff that nobody has answered yet, if any: its last
+    agent (or staff) message is the question; staff guidance given meanwhile does not answer it."""
+    last = (
+        negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER, Sender.STAFF))
+        .exclude(sender=Sender.STAFF, action=Message.GUIDANCE)
+        .order_by("-seq")
+        .first()
+    )
+    if last and last.sender == Sender.BRAND and last.action == Action.ASK_INFO:
+        return last
+    return None
 
 
 def offer_prices_for_quotes(quote_ids: Iterable[int]) -> QuerySet:
@@ -71,3 +87,42 @@ def quote_with_transcripts(quote_id: int) -> Quote:
             ),
         )
     ).get(pk=quote_id)
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    quote: Quote
+    best_price: Decimal | None = None
+    best_supplier: str = ""
+    savings: Decimal | None = None
+
+
+def quote_rows(quotes: list[Quote]) -> list[QuoteRow]:
+    """Each quote's best standing (or agreed) supplier price, and what it saves on that
+    supplier's opening price over the quantity."""
+    opening: dict[int, Decimal] = {}
+    standing: dict[int, Decimal] = {}
+    for offer in offer_prices_for_quotes(q.pk for q in quotes):
+        if offer.sender == Sender.SUPPLIER:
+            price = Decimal(str(offer.unit_price))
+            opening.setdefault(offer.negotiation_id, price)
+            standing[offer.negotiation_id] = price
+    rows = []
+    for quote in quotes:
+        best: tuple[Decimal, Negotiation] | None = None
+        for negotiation in quote.negotiations.all():
+            if negotiation.final_terms:
+                price = Decimal(str(negotiation.final_terms["unit_price"]))
+            else:
+                price = standing.get(negotiation.pk)
+            if price is not None and (best is None or price < best[0]):
+                best = (price, negotiation)
+        if best is None:
+            rows.append(QuoteRow(quote))
+            continue
+        price, negotiation = best
+        first = opening.get(negotiation.pk, price)
+        rows.append(
+            QuoteRow(quote, price, negotiation.supplier.name, (first - price) * quote.quantity)
+        )
+    return rows

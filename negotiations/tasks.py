@@ -1,15 +1,24 @@
-"""Celery tasks: thin wrappers that take ids and call a service."""
+"""Celery tasks: thin wrappers that take ids and call a service.
+
+Services enqueue them by name, after commit (``negotiations.after_commit``).
+"""
 
 import structlog
 from celery import shared_task
 
 from negotiations import services
+from negotiations.after_commit import TURN_TASK
 
 logger = structlog.get_logger(__name__)
 
 
 @shared_task(
-    bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True
+    name=TURN_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+    ignore_result=True,
 )
 def negotiation_turn(self, negotiation_id: int, turn: int) -> str:
     """Play one turn of one negotiation; the service makes a repeated delivery harmless.

@@ -7,11 +7,11 @@ urlpatterns = [
     path("quotes/new/", views.quote_create, name="quote_create"),
     path("quotes/<int:pk>/", views.quote_room, name="quote_room"),
     path("quotes/<int:pk>/start/", views.quote_start, name="quote_start"),
-    path("quotes/<int:pk>/guide/", views.quote_intervene, name="quote_intervene"),
+    path("quotes/<int:pk>/guide/", views.quote_guide, name="quote_guide"),
     path("quotes/<int:pk>/award/", views.quote_award, name="quote_award"),
     path("quotes/<int:pk>/close/", views.quote_close, name="quote_close"),
     path("quotes/<int:pk>/<slug:action>/", views.quote_action, name="quote_action"),
-    path("negotiations/<int:pk>/guide/", views.negotiation_intervene, name="negotiation_intervene"),
+    path("negotiations/<int:pk>/guide/", views.negotiation_guide, name="negotiation_guide"),
     path("negotiations/<int:pk>/answer/", views.negotiation_answer, name="negotiation_answer"),
     path(
         "negotiations/<int:pk>/<slug:action>/",

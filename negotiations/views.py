@@ -5,8 +5,6 @@ Every POST calls one service. A refusal (``services.ProcurError``) is shown to t
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +15,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from negotiations import live, selectors, services
+from negotiations import selectors, services
 from negotiations.forms import AwardForm, InterventionForm, QuoteForm
-from negotiations.models import Negotiation, Quote, Sender
+from negotiations.models import Negotiation, Quote
+from negotiations.room import (
+    Room,
+    column_of,
+    load_room,
+    render_column_fragment,
+    render_quote_fragment,
+)
 from procur import ratelimit
 from procur.accounts.tenancy import get_for_user
 
@@ -61,7 +66,7 @@ def _attempt(call: Callable[[], object]) -> str:
 def _fragment_or_redirect(
     request: HttpRequest,
     quote: Quote,
-    render_fragment: Callable[[live.Room], str],
+    render_fragment: Callable[[Room], str],
     error: str,
     limited: ratelimit.Limited | None = None,
 ) -> HttpResponse:
@@ -69,7 +74,7 @@ def _fragment_or_redirect(
     Over a rate limit: the same, as a 429 (a plain POST gets the message alone)."""
     if request.htmx:
         # Reloaded: the service just changed it.
-        response = HttpResponse(render_fragment(live.load_room(Quote.objects.get(pk=quote.pk))))
+        response = HttpResponse(render_fragment(load_room(Quote.objects.get(pk=quote.pk))))
         return ratelimit.too_many_requests(limited, response) if limited else response
     if limited:
         return ratelimit.too_many_requests(limited)
@@ -81,50 +86,11 @@ def _fragment_or_redirect(
 # --- Dashboard -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class QuoteRow:
-    quote: Quote
-    best_price: Decimal | None = None
-    best_supplier: str = ""
-    savings: Decimal | None = None
-
-
-def _quote_rows(quotes: list[Quote]) -> list[QuoteRow]:
-    """Each quote's best standing (or agreed) supplier price, and what it saves on that
-    supplier's opening price over the quantity."""
-    opening: dict[int, Decimal] = {}
-    standing: dict[int, Decimal] = {}
-    for offer in selectors.offer_prices_for_quotes(q.pk for q in quotes):
-        if offer.sender == Sender.SUPPLIER:
-            price = Decimal(str(offer.unit_price))
-            opening.setdefault(offer.negotiation_id, price)
-            standing[offer.negotiation_id] = price
-    rows = []
-    for quote in quotes:
-        best: tuple[Decimal, Negotiation] | None = None
-        for negotiation in quote.negotiations.all():
-            if negotiation.final_terms:
-                price = Decimal(str(negotiation.final_terms["unit_price"]))
-            else:
-                price = standing.get(negotiation.pk)
-            if price is not None and (best is None or price < best[0]):
-                best = (price, negotiation)
-        if best is None:
-            rows.append(QuoteRow(quote))
-            continue
-        price, negotiation = best
-        first = opening.get(negotiation.pk, price)
-        rows.append(
-            QuoteRow(quote, price, negotiation.supplier.name, (first - price) * quote.quantity)
-        )
-    return rows
-
-
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     quotes = list(selectors.quotes_for_user(request.user)[:100])
-    return render(request, "negotiations/dashboard.html", {"rows": _quote_rows(quotes)})
+    return render(request, "negotiations/dashboard.html", {"rows": selectors.quote_rows(quotes)})
 
 
 # --- Creating and starting a quote ---------------------------------------------------------------
@@ -178,7 +144,7 @@ def quote_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def quote_room(request: HttpRequest, pk: int) -> HttpResponse:
-    room = live.load_room(_get_quote_for_user(request, pk), with_transcripts=True)
+    room = load_room(_get_quote_for_user(request, pk), with_transcripts=True)
     return render(request, "negotiations/room.html", {"room": room, "quote": room.quote})
 
 
@@ -199,19 +165,19 @@ def _intervention(
 
 @login_required
 @require_POST
-def quote_intervene(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_guide(request: HttpRequest, pk: int) -> HttpResponse:
     """Guidance to all of the quote's open negotiations at once."""
     quote = _get_quote_for_user(request, pk)
     form, error, limited = _intervention(
         request,
-        lambda text, client_id: services.quote_intervene(
+        lambda text, client_id: services.quote_guide(
             quote=quote, author=request.user, text=text, client_id=client_id
         ),
     )
     return _fragment_or_redirect(
         request,
         quote,
-        lambda room: live.render_quote_fragment(
+        lambda room: render_quote_fragment(
             "guidance", room, oob=False, request=request, form=form, error=error
         ),
         error,
@@ -232,10 +198,10 @@ def _column_post(
     return _fragment_or_redirect(
         request,
         negotiation.quote,
-        lambda room: live.render_column_fragment(
+        lambda room: render_column_fragment(
             fragment,
             room,
-            live.column_of(room, negotiation.pk),
+            column_of(room, negotiation.pk),
             oob=False,
             request=request,
             form=form,
@@ -248,8 +214,8 @@ def _column_post(
 
 @login_required
 @require_POST
-def negotiation_intervene(request: HttpRequest, pk: int) -> HttpResponse:
-    return _column_post(request, pk, "intervene", services.negotiation_intervene)
+def negotiation_guide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _column_post(request, pk, "negotiation_guidance", services.negotiation_guide)
 
 
 @login_required
@@ -271,8 +237,8 @@ def negotiation_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return _fragment_or_redirect(
         request,
         negotiation.quote,
-        lambda room: live.render_column_fragment(
-            "status", room, live.column_of(room, negotiation.pk), oob=False, error=error
+        lambda room: render_column_fragment(
+            "status", room, column_of(room, negotiation.pk), oob=False, error=error
         ),
         error,
     )
@@ -289,7 +255,7 @@ def quote_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _fragment_or_redirect(
         request,
         quote,
-        lambda room: live.render_quote_fragment("header", room, oob=False, error=error),
+        lambda room: render_quote_fragment("header", room, oob=False, error=error),
         error,
     )
 
@@ -326,6 +292,6 @@ def _outcome_response(request: HttpRequest, quote: Quote, error: str) -> HttpRes
     return _fragment_or_redirect(
         request,
         quote,
-        lambda room: live.render_quote_fragment("outcome", room, oob=False, error=error),
+        lambda room: render_quote_fragment("outcome", room, oob=False, error=error),
         error,
     )

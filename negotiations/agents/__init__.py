@@ -13,7 +13,6 @@ from negotiations.agents.context import (
     QuoteFacts,
     TranscriptLine,
 )
-from negotiations.agents.guidance import Guidance, apply_guidance, parse_guidance
 from negotiations.agents.turn import take_turn
 
 __all__ = [
@@ -21,10 +20,7 @@ __all__ = [
     "AgentTurn",
     "AgentUnavailable",
     "CallRecord",
-    "Guidance",
     "QuoteFacts",
     "TranscriptLine",
-    "apply_guidance",
-    "parse_guidance",
     "take_turn",
 ]

@@ -12,6 +12,7 @@ from negotiations.engine.guardrails import (
     enforce_supplier_limits,
     supplier_limit_violations,
 )
+from negotiations.engine.guidance import Guidance, apply_guidance, parse_guidance
 from negotiations.engine.moves import (
     Action,
     Directive,
@@ -46,6 +47,7 @@ __all__ = [
     "BrandPreferences",
     "Directive",
     "GuardrailResult",
+    "Guidance",
     "Move",
     "NegotiationState",
     "Outcome",
@@ -60,6 +62,7 @@ __all__ = [
     "Verdict",
     "Weights",
     "agreement_violations",
+    "apply_guidance",
     "brand_limit_violations",
     "brand_utility",
     "enforce_brand_limits",
@@ -67,6 +70,7 @@ __all__ = [
     "money",
     "nash_point",
     "pareto_distance",
+    "parse_guidance",
     "referee",
     "referee_issues",
     "simulate",

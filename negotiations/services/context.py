@@ -7,16 +7,17 @@ delivery saw.
 from collections.abc import Sequence
 
 from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
-from negotiations.agents.guidance import Guidance, apply_guidance
 from negotiations.engine import (
     Action,
     BrandPreferences,
     Directive,
+    Guidance,
     Move,
     NegotiationState,
     Side,
     Terms,
     Turn,
+    apply_guidance,
 )
 from negotiations.models import Message, Negotiation, Sender
 from negotiations.services.preferences import brand_preferences, supplier_preferences

@@ -1,12 +1,11 @@
 """When a quote's three negotiations have ended: compare, recommend, and award."""
 
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from negotiations import live
+from negotiations.after_commit import push_quote
 from negotiations.engine import Terms
 from negotiations.models import (
     APPROVE_AWARDS,
@@ -193,7 +192,7 @@ def _evaluate(quote: Quote) -> None:
     quote.status = QuoteStatus.AWAITING_APPROVAL
     quote.ended_at = quote.ended_at or timezone.now()
     quote.save(update_fields=["recommendation", "status", "ended_at"])
-    transaction.on_commit(partial(live.publish_quote, quote.pk))
+    push_quote(quote.pk)
 
 
 def _close_messages(quote: Quote, winner: Negotiation | None) -> list[Message]:
@@ -245,7 +244,7 @@ def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
         quote.awarded_by = author
         quote.awarded_at = timezone.now()
         quote.save(update_fields=["status", "awarded_negotiation", "awarded_by", "awarded_at"])
-        transaction.on_commit(partial(live.publish_quote, quote.pk))
+        push_quote(quote.pk)
     return quote
 
 
@@ -263,5 +262,5 @@ def quote_close_without_award(*, quote: Quote, author) -> Quote:
         quote.closed_by = author
         quote.closed_at = timezone.now()
         quote.save(update_fields=["status", "closed_by", "closed_at"])
-        transaction.on_commit(partial(live.publish_quote, quote.pk))
+        push_quote(quote.pk)
     return quote

@@ -4,14 +4,12 @@ import random
 from collections.abc import Sequence
 from datetime import date
 
-from celery import group
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from negotiations.after_commit import enqueue_first_turns, push_state
 from negotiations.models import Negotiation, Quote, QuoteStatus
 from negotiations.services.errors import ProcurError
-from negotiations.services.transcript import publish_state
 from vendors.models import Supplier
 
 SUPPLIERS_PER_QUOTE = 3
@@ -86,15 +84,6 @@ def brand_strategy_for(quote: Quote) -> str:
     return "boulware" if quote.weight_price >= 60 else "balanced"
 
 
-def _fan_out(negotiation_ids: list[int]) -> None:
-    """The first turns of the three negotiations as one group: each then runs its own chain."""
-    from negotiations.tasks import negotiation_turn  # tasks import services
-
-    group(negotiation_turn.si(pk, 1) for pk in negotiation_ids).apply_async(
-        countdown=settings.PROCUR_TURN_DELAY or None
-    )
-
-
 def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) -> list[Negotiation]:
     """Start the three negotiations of a draft quote; their first turns run after commit."""
     errors = quote_validation_errors(quote=quote)
@@ -124,14 +113,6 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
             for slot, supplier in enumerate(chosen, start=1)
         ]
         for negotiation in negotiations:
-            publish_state(negotiation)
-        # Robust, like every enqueue: a broker that is down leaves the negotiations queued for
-        # the stall sweep, never a server error after the quote was stored.
-        # (A function, not a partial: Django logs a robust callback's failure by its __qualname__.)
-        negotiation_ids = [n.pk for n in negotiations]
-
-        def enqueue_first_turns() -> None:
-            _fan_out(negotiation_ids)
-
-        transaction.on_commit(enqueue_first_turns, robust=True)
+            push_state(negotiation)
+        enqueue_first_turns(negotiations)
     return negotiations

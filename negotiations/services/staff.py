@@ -1,15 +1,15 @@
 """What staff do to running negotiations: guide, answer, pause, resume, cancel, retry."""
 
 from collections.abc import Callable
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from negotiations import live
-from negotiations.agents.guidance import parse_guidance
-from negotiations.engine import Side
+from negotiations import selectors
+from negotiations.after_commit import enqueue_turn, push_quote, push_state
+from negotiations.engine import Side, parse_guidance
 from negotiations.models import (
+    RUNNING_STATUSES,
     Message,
     Negotiation,
     NegotiationStatus,
@@ -20,17 +20,10 @@ from negotiations.models import (
 from negotiations.services.context import next_side
 from negotiations.services.errors import ProcurError
 from negotiations.services.evaluation import negotiation_ended
-from negotiations.services.transcript import (
-    append_message,
-    lock_negotiation,
-    lock_quote,
-    publish_state,
-    schedule_turn,
-)
+from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 MAX_TEXT = 2000
-RUNNING = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
-PAUSABLE = (*RUNNING, NegotiationStatus.WAITING_FOR_STAFF)
+PAUSABLE = (*RUNNING_STATUSES, NegotiationStatus.WAITING_FOR_STAFF)
 OPEN = (*PAUSABLE, NegotiationStatus.PAUSED)
 
 
@@ -92,7 +85,7 @@ def _post_staff_message(
         return existing
 
 
-def negotiation_intervene(
+def negotiation_guide(
     *, negotiation: Negotiation, author, text: str, client_id: str | None = None
 ) -> Message:
     """Staff guidance for the brand agent, followed on its next turn."""
@@ -104,7 +97,7 @@ def negotiation_intervene(
         message = append_message(
             negotiation,
             sender=Sender.STAFF,
-            action="guidance",
+            action=Message.GUIDANCE,
             text=text,
             author=author,
             client_id=client_id,
@@ -120,7 +113,7 @@ def negotiation_intervene(
             _pause(negotiation, author)
         elif negotiation.status == NegotiationStatus.ACTIVE and _brand_moves_next(negotiation):
             # The brand is next: let it act on the guidance now rather than after a delay.
-            schedule_turn(negotiation, negotiation.turns_taken + 1)
+            enqueue_turn(negotiation, negotiation.turns_taken + 1)
         negotiation.save(update_fields=["last_activity_at"])
         return message
 
@@ -137,27 +130,25 @@ def negotiation_answer(
         _ensure_open(negotiation, "answer its question")
         if negotiation.status != NegotiationStatus.WAITING_FOR_STAFF:
             raise ProcurError("The brand agent has no open question in this negotiation.")
-        question = (
-            negotiation.messages.filter(sender=Sender.BRAND, action="ask_info")
-            .order_by("-seq")
-            .values_list("question", flat=True)
-            .first()
-        )
+        question = selectors.open_question(negotiation)
         message = append_message(
             negotiation,
             sender=Sender.STAFF,
-            action="answer",
+            action=Message.ANSWER,
             text=text,
             author=author,
             client_id=client_id,
         )
         quote = lock_quote(negotiation.quote_id)
-        quote.clarifications = [*quote.clarifications, {"question": question or "", "answer": text}]
+        quote.clarifications = [
+            *quote.clarifications,
+            {"question": question.question if question else "", "answer": text},
+        ]
         quote.save(update_fields=["clarifications"])
         negotiation.status = NegotiationStatus.ACTIVE
         negotiation.save(update_fields=["status", "last_activity_at"])
-        publish_state(negotiation)
-        schedule_turn(negotiation, negotiation.turns_taken + 1)
+        push_state(negotiation)
+        enqueue_turn(negotiation, negotiation.turns_taken + 1)
         return message
 
     return _post_staff_message(negotiation.pk, client_id, build)
@@ -167,29 +158,19 @@ def _pause(negotiation: Negotiation, author) -> None:
     negotiation.status = NegotiationStatus.PAUSED
     append_message(negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.")
     negotiation.save(update_fields=["status", "last_activity_at"])
-    publish_state(negotiation)
-
-
-def _has_open_question(negotiation: Negotiation) -> bool:
-    last = (
-        negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER, Sender.STAFF))
-        .exclude(sender=Sender.STAFF, action="guidance")
-        .order_by("-seq")
-        .first()
-    )
-    return bool(last and last.sender == Sender.BRAND and last.action == "ask_info")
+    push_state(negotiation)
 
 
 def _resume(negotiation: Negotiation, author) -> None:
-    waiting = _has_open_question(negotiation)
+    waiting = selectors.open_question(negotiation) is not None
     negotiation.status = (
         NegotiationStatus.WAITING_FOR_STAFF if waiting else NegotiationStatus.ACTIVE
     )
     append_message(negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.")
     negotiation.save(update_fields=["status", "last_activity_at"])
-    publish_state(negotiation)
+    push_state(negotiation)
     if not waiting:
-        schedule_turn(negotiation, negotiation.turns_taken + 1)
+        enqueue_turn(negotiation, negotiation.turns_taken + 1)
 
 
 def _cancel(negotiation: Negotiation, author) -> None:
@@ -200,7 +181,7 @@ def _cancel(negotiation: Negotiation, author) -> None:
     negotiation.save(
         update_fields=["status", "ended_at", "lease_token", "lease_expires_at", "last_activity_at"]
     )
-    publish_state(negotiation)
+    push_state(negotiation)
 
 
 def negotiation_pause(*, negotiation: Negotiation, author=None) -> Negotiation:
@@ -258,8 +239,8 @@ def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
         if quote.status != QuoteStatus.NEGOTIATING:
             quote.status, quote.recommendation, quote.ended_at = QuoteStatus.NEGOTIATING, None, None
             quote.save(update_fields=["status", "recommendation", "ended_at"])
-        publish_state(negotiation)
-        schedule_turn(negotiation, negotiation.turns_taken + 1)
+        push_state(negotiation)
+        enqueue_turn(negotiation, negotiation.turns_taken + 1)
     return negotiation
 
 
@@ -267,7 +248,7 @@ def negotiation_requeue(*, negotiation: Negotiation) -> None:
     """Enqueue the next turn of a negotiation whose task was lost (stalled)."""
     with transaction.atomic():
         negotiation = lock_negotiation(negotiation.pk)
-        if negotiation.status not in RUNNING:
+        if negotiation.status not in RUNNING_STATUSES:
             raise ProcurError(
                 f"Only a running negotiation can be requeued "
                 f"(this one is {negotiation.get_status_display().lower()})."
@@ -275,7 +256,7 @@ def negotiation_requeue(*, negotiation: Negotiation) -> None:
         # Counts as activity, so the stall sweep waits a full period before sending another copy.
         negotiation.last_activity_at = timezone.now()
         negotiation.save(update_fields=["last_activity_at"])
-        schedule_turn(negotiation, negotiation.turns_taken + 1)
+        enqueue_turn(negotiation, negotiation.turns_taken + 1)
 
 
 def _for_each(quote: Quote, statuses, action: Callable[[Negotiation], None]) -> int:
@@ -289,13 +270,11 @@ def _for_each(quote: Quote, statuses, action: Callable[[Negotiation], None]) -> 
     return done
 
 
-def quote_intervene(
-    *, quote: Quote, author, text: str, client_id: str | None = None
-) -> list[Message]:
+def quote_guide(*, quote: Quote, author, text: str, client_id: str | None = None) -> list[Message]:
     """The same guidance to each of the quote's negotiations that is still open."""
     _clean_text(text, "guidance")
     messages = [
-        negotiation_intervene(
+        negotiation_guide(
             negotiation=negotiation,
             author=author,
             text=text,
@@ -332,5 +311,5 @@ def quote_cancel(*, quote: Quote, author=None) -> Quote:
         quote.status = QuoteStatus.CANCELLED
         quote.ended_at = timezone.now()
         quote.save(update_fields=["status", "ended_at"])
-        transaction.on_commit(partial(live.publish_quote, quote.pk))
+        push_quote(quote.pk)
     return quote

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from negotiations.after_commit import enqueue_turn, push_state
 from negotiations.agents import AgentContext, AgentTurn, AgentUnavailable, take_turn
 from negotiations.engine import (
     Action,
@@ -42,21 +43,22 @@ from negotiations.engine import (
     supplier_utility,
 )
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
-from negotiations.models import AgentCall, Negotiation, NegotiationStatus, Quote, Sender
+from negotiations.models import (
+    RUNNING_STATUSES,
+    AgentCall,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+)
 from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.evaluation import negotiation_ended
 from negotiations.services.preferences import brand_preferences
-from negotiations.services.transcript import (
-    append_message,
-    lock_negotiation,
-    publish_state,
-    schedule_turn,
-)
+from negotiations.services.transcript import append_message, lock_negotiation
 
 logger = logging.getLogger(__name__)
 
 MAX_DELIVERIES = 3
-PLAYABLE = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
 # What a turn that changes the negotiation's status also stores.
 STATUS_FIELDS = [
     "status",
@@ -131,10 +133,14 @@ def _claim_locked(
         return TurnOutcome("gone")  # deleted meanwhile (with its quote): nothing to play
     if negotiation.turns_taken >= turn:
         # Stored already. A redelivery follows a crash, which may have lost the successor.
-        if redelivered and negotiation.turns_taken == turn and negotiation.status in PLAYABLE:
-            schedule_turn(negotiation, turn + 1)
+        if (
+            redelivered
+            and negotiation.turns_taken == turn
+            and negotiation.status in RUNNING_STATUSES
+        ):
+            enqueue_turn(negotiation, turn + 1)
         return TurnOutcome("already done")
-    if negotiation.status not in PLAYABLE or negotiation.turns_taken != turn - 1:
+    if negotiation.status not in RUNNING_STATUSES or negotiation.turns_taken != turn - 1:
         return TurnOutcome(f"not playable ({negotiation.status})")
     now = timezone.now()
     if negotiation.lease_token and negotiation.lease_expires_at > now:
@@ -162,7 +168,7 @@ def _claim_locked(
         ]
     )
     if was_queued:
-        publish_state(negotiation)
+        push_state(negotiation)
     return None
 
 
@@ -199,7 +205,7 @@ def _fail(negotiation: Negotiation, reason: str) -> None:
             "last_activity_at",
         ]
     )
-    publish_state(negotiation)
+    push_state(negotiation)
     negotiation_ended(negotiation)
 
 
@@ -244,7 +250,7 @@ def _commit(
         "last_activity_at": now,
     }
     ours = Negotiation.objects.filter(
-        pk=negotiation.pk, lease_token=token, turns_taken=turn - 1, status__in=PLAYABLE
+        pk=negotiation.pk, lease_token=token, turns_taken=turn - 1, status__in=RUNNING_STATUSES
     )
     if ours.filter(last_activity_at=read_at).update(**progress):
         seq = (context.transcript[-1].seq if context.transcript else 0) + 1
@@ -321,9 +327,9 @@ def _commit(
     # The message's push carries its column's status and progress, the header and the chart:
     # only a change of status (question box, comparison, every column) needs the state pushes.
     if negotiation.status != status_before:
-        publish_state(negotiation)
+        push_state(negotiation)
     if ended:
         negotiation_ended(negotiation)
     elif negotiation.status == NegotiationStatus.ACTIVE:
-        schedule_turn(negotiation, turn + 1)
+        enqueue_turn(negotiation, turn + 1)
     return TurnOutcome(negotiation.status)

@@ -43,6 +43,7 @@ from prometheus_client.core import (
 
 from negotiations.models import (
     ENDED_STATUSES,
+    TOKEN_FIELDS,
     AgentCall,
     Message,
     Negotiation,
@@ -53,12 +54,8 @@ from procur.ops import broker, selectors
 logger = logging.getLogger(__name__)
 
 TURN_BUCKETS_SECONDS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 90.0)
-_TOKEN_FIELDS = {
-    "input": "input_tokens",
-    "output": "output_tokens",
-    "cache_read": "cache_read_tokens",
-    "cache_write": "cache_write_tokens",
-}
+# Token counts by kind ("input", "output", "cache_read", "cache_write") and their column.
+_TOKEN_FIELDS = {name.removesuffix("_tokens"): name for name in TOKEN_FIELDS}
 
 # The method label's values: a client may send any token as its method, and each new label value
 # is a new time series kept for the life of the process.

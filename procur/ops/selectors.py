@@ -7,12 +7,10 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from negotiations.models import Negotiation, NegotiationStatus
+from negotiations.models import RUNNING_STATUSES, Negotiation, NegotiationStatus
 from procur.accounts.tenancy import scope_to_user
 
 RECENT_FAILURES = 20
-# The statuses in which a negotiation waits on its next turn task.
-RUNNING = (NegotiationStatus.QUEUED, NegotiationStatus.ACTIVE)
 
 
 def _visible_to(queryset: QuerySet[Negotiation], user) -> QuerySet[Negotiation]:
@@ -32,7 +30,7 @@ def stalled_negotiations(user=None, *, now: datetime | None = None) -> QuerySet[
     cutoff = now - timedelta(seconds=settings.PROCUR_STALL_SECONDS)
     stalled = Negotiation.objects.filter(
         Q(last_activity_at__lt=cutoff) | Q(last_activity_at__isnull=True, created_at__lt=cutoff),
-        status__in=RUNNING,
+        status__in=RUNNING_STATUSES,
     ).exclude(lease_expires_at__gt=now)
     return (
         _visible_to(stalled, user)

@@ -199,8 +199,8 @@ def test_staff_watch_guide_answer_and_award_live(
 
     # An intervention shows up in its column, followed by the brand agent acting on it.
     hardball = negotiations["Pacific Glassworks"]
-    page.fill(f"#intervene-{hardball.pk}", "Push for net 45 payment terms, please.")
-    page.click(f"#neg-intervene-{hardball.pk} button")
+    page.fill(f"#guidance-{hardball.pk}", "Push for net 45 payment terms, please.")
+    page.click(f"#neg-guidance-{hardball.pk} button")
     staff = f"#transcript-{hardball.pk} .msg-staff:has-text('net 45 payment terms')"
     page.wait_for_selector(staff)
     page.wait_for_selector(f"{staff} ~ .msg-brand")

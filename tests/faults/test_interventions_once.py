@@ -30,7 +30,7 @@ def post_guidance(user, negotiation) -> int:
     client = Client()
     client.force_login(user)
     response = client.post(
-        reverse("negotiation_intervene", args=[negotiation.pk]),
+        reverse("negotiation_guide", args=[negotiation.pk]),
         {"text": GUIDANCE, "client_id": CLIENT_ID},
         headers={"HX-Request": "true"},
     )

@@ -106,7 +106,7 @@ def test_guidance_mid_run_changes_the_brands_next_move(
     quote.save()
     negotiation = services.quote_start(quote=quote, suppliers=suppliers)[1]
     wait_for(lambda: negotiation.messages.filter(sender="supplier").exists())
-    guidance = services.negotiation_intervene(
+    guidance = services.negotiation_guide(
         negotiation=negotiation, author=user, text="Walk away from this one."
     )
     wait_for(lambda: Negotiation.objects.get(pk=negotiation.pk).is_ended)

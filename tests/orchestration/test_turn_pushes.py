@@ -42,7 +42,7 @@ def test_a_turn_that_changes_the_status_also_pushes_the_whole_quote(
     negotiation, user, django_capture_on_commit_callbacks
 ):
     services.turn_run(negotiation_id=negotiation.pk, turn=2)
-    services.negotiation_intervene(negotiation=negotiation, author=user, text="Walk away now.")
+    services.negotiation_guide(negotiation=negotiation, author=user, text="Walk away now.")
 
     with django_capture_on_commit_callbacks() as callbacks:
         outcome = services.turn_run(negotiation_id=negotiation.pk, turn=3)

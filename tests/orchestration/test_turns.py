@@ -62,7 +62,7 @@ def test_a_staff_message_stored_while_the_agent_moves_keeps_the_seqs_in_order(
     move = turns.take_turn
 
     def move_while_staff_guides(context):
-        services.negotiation_intervene(
+        services.negotiation_guide(
             negotiation=negotiation, author=user, text="Push harder on lead time."
         )
         return move(context)
@@ -137,7 +137,7 @@ def test_accept_guidance_makes_the_brand_accept_the_standing_offer(quote, suppli
     quote.save()
     negotiation = play(services.quote_start(quote=quote, suppliers=suppliers)[0], 2)
     offer = negotiation.messages.get(sender=Sender.SUPPLIER).terms
-    services.negotiation_intervene(
+    services.negotiation_guide(
         negotiation=negotiation, author=user, text="Accept the current offer."
     )
     play(negotiation, 1)
@@ -152,7 +152,7 @@ def test_accept_guidance_never_accepts_above_the_cap(negotiation, user):
     play(negotiation, 2)
     offer = negotiation.messages.get(sender=Sender.SUPPLIER).terms
     assert float(offer["unit_price"]) > float(negotiation.quote.max_price)  # hardball opening
-    services.negotiation_intervene(
+    services.negotiation_guide(
         negotiation=negotiation, author=user, text="Accept the current offer."
     )
     play(negotiation, 1)
@@ -164,14 +164,14 @@ def test_accept_guidance_never_accepts_above_the_cap(negotiation, user):
 
 def test_walk_away_guidance_ends_the_negotiation_on_the_brands_next_turn(negotiation, user):
     play(negotiation, 2)
-    services.negotiation_intervene(negotiation=negotiation, author=user, text="Walk away.")
+    services.negotiation_guide(negotiation=negotiation, author=user, text="Walk away.")
     play(negotiation, 1)
     assert negotiation.messages.latest("seq").action == "walk_away"
     assert negotiation.status == NegotiationStatus.WALKED_AWAY
 
 
 def test_guidance_the_brand_cannot_apply_gets_a_system_message(negotiation, user):
-    services.negotiation_intervene(
+    services.negotiation_guide(
         negotiation=negotiation, author=user, text="Please order pizza for the team."
     )
     staff, system = negotiation.messages.order_by("seq")
@@ -180,10 +180,10 @@ def test_guidance_the_brand_cannot_apply_gets_a_system_message(negotiation, user
 
 
 def test_the_same_intervention_sent_twice_is_stored_once(negotiation, user):
-    first = services.negotiation_intervene(
+    first = services.negotiation_guide(
         negotiation=negotiation, author=user, text="Push on lead time.", client_id="abc-1"
     )
-    again = services.negotiation_intervene(
+    again = services.negotiation_guide(
         negotiation=negotiation, author=user, text="Push on lead time.", client_id="abc-1"
     )
     assert first.pk == again.pk
@@ -193,12 +193,12 @@ def test_the_same_intervention_sent_twice_is_stored_once(negotiation, user):
 def test_guidance_to_an_ended_negotiation_is_a_clear_error(negotiation, user):
     services.negotiation_cancel(negotiation=negotiation, author=user)
     with pytest.raises(services.ProcurError, match="has ended"):
-        services.negotiation_intervene(negotiation=negotiation, author=user, text="Go on.")
+        services.negotiation_guide(negotiation=negotiation, author=user, text="Go on.")
 
 
 def test_empty_guidance_is_refused(negotiation, user):
     with pytest.raises(services.ProcurError) as error:
-        services.negotiation_intervene(negotiation=negotiation, author=user, text="   ")
+        services.negotiation_guide(negotiation=negotiation, author=user, text="   ")
     assert error.value.field_errors == {"text": ["This field is required."]}
 
 

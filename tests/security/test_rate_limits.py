@@ -74,7 +74,7 @@ def test_interventions_beyond_the_limit_get_429_with_the_message_in_the_form(lim
         assert 0 < int(refused["Retry-After"]) <= 3600
         body = refused.content.decode()
         # The fragment the page swaps in: the same form, the text kept, and the reason.
-        assert f'id="neg-intervene-{ours.negotiation.pk}"' in body
+        assert f'id="neg-guidance-{ours.negotiation.pk}"' in body
         assert "One more" in body
         assert "Too many messages to the agents: at most 3 every hour." in body
         plain = client.post(guide, {"text": "Again"})

@@ -23,7 +23,7 @@ def test_an_intervention_is_stored_once_per_client_id(staff_client, started):
     [message] = staff_messages(negotiation)
     assert message.text == "Push for net 45" and message.client_id == "c-1"
     # The fresh form comes back empty, ready for the next intervention.
-    assert f'id="neg-intervene-{negotiation.pk}"' in response.content.decode()
+    assert f'id="neg-guidance-{negotiation.pk}"' in response.content.decode()
     assert "Push for net 45" not in response.content.decode()
 
 

@@ -2,8 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from negotiations.agents.guidance import Guidance, apply_guidance, parse_guidance
-from negotiations.engine import Directive
+from negotiations.engine import Directive, Guidance, apply_guidance, parse_guidance
 from tests.agents.builders import brand_prefs
 
 QUOTE_TARGET, QUOTE_MAX = Decimal("1.95"), Decimal("2.40")

@@ -1,0 +1,71 @@
+"""What a write sets off once its transaction commits: the room's pushes and the next turns.
+
+Services call these inside their transaction; if it rolls back, nothing is pushed or enqueued.
+Every service publishes and enqueues through here, never through ``live`` or the tasks.
+
+Turns are enqueued by task name: ``negotiations.tasks`` imports the services to run a turn, so
+the services (and this module) never import the tasks, and imports point one way.
+"""
+
+from functools import partial
+
+from celery import current_app, group
+from django.conf import settings
+from django.db import transaction
+
+from negotiations import live
+from negotiations.models import Message, Negotiation
+
+TURN_TASK = "negotiations.tasks.negotiation_turn"
+
+
+def push_message(message: Message) -> None:
+    """Push a stored message to its room, with the progress and chart it moves."""
+    transaction.on_commit(partial(live.publish_message, message.id, message.negotiation.quote_id))
+
+
+def push_state(negotiation: Negotiation) -> None:
+    """Push the negotiation's status, progress and question, and its quote's state."""
+    transaction.on_commit(partial(live.publish_negotiation, negotiation.id, negotiation.quote_id))
+    push_quote(negotiation.quote_id)
+
+
+def push_quote(quote_id: int) -> None:
+    """Push the quote's header, comparison and recommendation, and every column's state."""
+    transaction.on_commit(partial(live.publish_quote, quote_id))
+
+
+def _turn(negotiation_id: int, turn: int):
+    # Nobody reads a turn's result: not storing it saves the enqueue a subscription.
+    return current_app.signature(
+        TURN_TASK, args=(negotiation_id, turn), immutable=True, options={"ignore_result": True}
+    )
+
+
+def _countdown() -> float | None:
+    return settings.PROCUR_TURN_DELAY or None
+
+
+def enqueue_turn(negotiation: Negotiation, turn: int) -> None:
+    """Enqueue the turn; a copy already queued is harmless (turns are idempotent)."""
+    # Robust: with the broker down, the turn is not enqueued, but what was just committed stands
+    # and no error reaches the user or the turn task; the stall sweep requeues the turn later.
+    # (A function, not a partial: Django logs a robust callback's failure by its __qualname__.)
+    negotiation_id = negotiation.id
+
+    def enqueue_turn() -> None:
+        _turn(negotiation_id, turn).apply_async(countdown=_countdown())
+
+    transaction.on_commit(enqueue_turn, robust=True)
+
+
+def enqueue_first_turns(negotiations: list[Negotiation]) -> None:
+    """The first turns of a quote's negotiations as one group: each then runs its own chain."""
+    # Robust, like every enqueue: a broker that is down leaves the negotiations queued for the
+    # stall sweep, never a server error after the quote was stored.
+    negotiation_ids = [n.pk for n in negotiations]
+
+    def enqueue_first_turns() -> None:
+        group(_turn(pk, 1) for pk in negotiation_ids).apply_async(countdown=_countdown())
+
+    transaction.on_commit(enqueue_first_turns, robust=True)

@@ -1,0 +1,78 @@
+"""The room's HTML: the same partials for the page and the push, so the two cannot drift.
+
+Pushed fragments carry ``hx-swap-oob``; a message has id ``msg-<negotiation>-<seq>``.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from negotiations import selectors
+from negotiations.models import Message, Quote
+from negotiations.room.model import Audience, Column, Room, load_room, visible_messages
+
+
+def render_column_fragment(
+    fragment: str, room: Room, column: Column, *, oob: bool, request=None, **extra
+) -> str:
+    """``status``, ``progress``, ``question`` or ``negotiation_guidance`` of one column."""
+    context = {"room": room, "quote": room.quote, "column": column, "n": column.negotiation}
+    return render_to_string(
+        f"negotiations/room_{fragment}.html", {**context, "oob": oob, **extra}, request=request
+    )
+
+
+def render_quote_fragment(fragment: str, room: Room, *, oob: bool, request=None, **extra) -> str:
+    """``header``, ``chart``, ``guidance`` or ``outcome`` of the quote."""
+    context = {"room": room, "quote": room.quote, "oob": oob, **extra}
+    return render_to_string(f"negotiations/room_{fragment}.html", context, request=request)
+
+
+def render_messages(negotiation_id: int, messages: list[Message]) -> str:
+    """Messages appended to their transcript; each has id ``msg-<negotiation>-<seq>``."""
+    if not messages:
+        return ""
+    body = mark_safe(
+        "".join(
+            render_to_string("negotiations/room_message.html", {"message": m}) for m in messages
+        )
+    )
+    return format_html('<div hx-swap-oob="beforeend:#transcript-{}">{}</div>', negotiation_id, body)
+
+
+def messages_after(
+    negotiation_id: int, seq: int, *, audience: Audience = Audience.STAFF
+) -> tuple[str, int]:
+    """The stored messages newer than ``seq`` (0: none seen yet; seqs start at 1) as a push,
+    and the last seq the client then has."""
+    messages = list(visible_messages(selectors.messages_after(negotiation_id, seq), audience))
+    last = messages[-1].seq if messages else seq
+    return render_messages(negotiation_id, messages), last
+
+
+def room_state(room: Room, *, questions: bool) -> str:
+    """Every idempotent fragment of the room (header, chart, outcome, column heads).
+
+    The question boxes only when asked for: re-rendering one would wipe an answer being typed,
+    so a push about the quote leaves them alone (each negotiation pushes its own).
+    """
+    parts = [render_quote_fragment(f, room, oob=True) for f in ("header", "chart", "outcome")]
+    fragments = ("status", "progress", "question") if questions else ("status", "progress")
+    for column in room.columns:
+        parts.extend(render_column_fragment(f, room, column, oob=True) for f in fragments)
+    return "".join(parts)
+
+
+def catch_up(
+    quote_id: int, after: dict[int, int], *, audience: Audience = Audience.STAFF
+) -> tuple[str, dict[int, int]]:
+    """What a (re)connecting room lacks: messages newer than its last seq per negotiation, then
+    the current state of every fragment. Returns the push and the last seq per negotiation."""
+    room = load_room(Quote.objects.get(pk=quote_id), audience=audience)
+    parts, last_seqs = [], {}
+    for negotiation in room.negotiations:
+        seen = after.get(negotiation.pk, 0)
+        html, last_seqs[negotiation.pk] = messages_after(negotiation.pk, seen, audience=audience)
+        parts.append(html)
+    parts.append(room_state(room, questions=True))
+    return "".join(parts), last_seqs

@@ -1,0 +1,88 @@
+"""The room's read model: a quote, its three columns, the chart and the LLM usage totals."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+
+from negotiations import charts, selectors
+from negotiations.models import Message, Negotiation, NegotiationStatus, Quote
+
+
+class Audience(StrEnum):
+    """Who reads the room. Staff read every message; each audience reads the room through
+    :func:`visible_messages`, so what it may not see is left out in one place."""
+
+    STAFF = "staff"
+
+
+def visible_messages(messages: QuerySet[Message], audience: Audience) -> QuerySet[Message]:
+    """The messages of ``messages`` that ``audience`` may read (staff: all of them)."""
+    return messages
+
+
+@dataclass(frozen=True)
+class Column:
+    """One negotiation as the room shows it: the row (with LLM totals) and its open question."""
+
+    negotiation: Negotiation
+    question: Message | None
+    messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class Room:
+    quote: Quote
+    columns: list[Column]
+    chart: SafeString
+    llm_tokens: int
+    llm_cost: Decimal
+    audience: Audience = Audience.STAFF
+
+    @property
+    def negotiations(self) -> list[Negotiation]:
+        return [c.negotiation for c in self.columns]
+
+
+def column_of(room: Room, negotiation_id: int) -> Column:
+    return next(c for c in room.columns if c.negotiation.pk == negotiation_id)
+
+
+def _question(negotiation: Negotiation) -> Message | None:
+    if negotiation.status != NegotiationStatus.WAITING_FOR_STAFF:
+        return None
+    return selectors.open_question(negotiation)
+
+
+def _chart(quote: Quote, negotiations: list[Negotiation]) -> SafeString:
+    series = charts.series_from_offers(negotiations, selectors.offer_prices_for_quotes([quote.pk]))
+    return charts.price_chart_svg(
+        series,
+        max_round=quote.max_rounds,
+        target=quote.target_price,
+        ceiling=quote.max_price,
+        currency=quote.currency,
+    )
+
+
+def load_room(
+    quote: Quote, *, audience: Audience = Audience.STAFF, with_transcripts: bool = False
+) -> Room:
+    """Everything the room page (``with_transcripts``) and its pushed fragments need."""
+    negotiations = list(selectors.negotiations_for_quote(quote))
+
+    def transcript(negotiation: Negotiation) -> tuple[Message, ...]:
+        if not with_transcripts:
+            return ()
+        return tuple(visible_messages(selectors.messages_after(negotiation.pk, 0), audience))
+
+    return Room(
+        quote=quote,
+        columns=[Column(n, _question(n), transcript(n)) for n in negotiations],
+        chart=_chart(quote, negotiations),
+        llm_tokens=sum(n.llm_tokens for n in negotiations),
+        llm_cost=sum((n.llm_cost for n in negotiations), Decimal("0")),
+        audience=audience,
+    )
