@@ -15,8 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from negotiations.engine.moves import Directive
-from negotiations.engine.preferences import BrandPreferences, Weights
+from negotiations.engine.preferences import BrandPreferences
 from negotiations.engine.terms import PAYMENT_TERMS_DAYS, money
+from negotiations.engine.weights import Weights
 
 PRIORITIES = ("price", "lead_time", "payment_terms")
 PRIORITY_WEIGHT = 0.5
