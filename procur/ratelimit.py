@@ -1,13 +1,15 @@
-"""Per-user fixed-window rate limits on Redis, for the actions that start work (quotes, staff
-interventions).
+"""Fixed-window rate limits on Redis: per user for the actions that start work (quotes, staff
+interventions), per client address and per username for login attempts.
 
 A limit is ``"<count>/<period>"`` with the period ``sec``, ``min`` or ``hour`` (e.g. ``30/min``),
 read from settings at each call so a test can change it. The counter lives in Redis (the one
-every web process shares), one key per scope, user and window. When Redis cannot be reached the
-request is let through: throttling is a guard against floods, and refusing every staff action
-because a counter is unavailable would be worse than not counting for a moment.
+every web process shares), one key per scope, user (or address, or username) and window. When
+Redis cannot be reached the request is let through: throttling is a guard against floods, and
+refusing every staff action because a counter is unavailable would be worse than not counting
+for a moment.
 """
 
+import hashlib
 import logging
 import re
 import time
@@ -28,6 +30,8 @@ _RATE = re.compile(r"^\s*(\d+)\s*/\s*([a-z]+)\s*$")
 SCOPES = {
     "interventions": "PROCUR_RATE_LIMIT_INTERVENTIONS",
     "quotes": "PROCUR_RATE_LIMIT_QUOTES",
+    "login-address": "PROCUR_RATE_LIMIT_LOGIN_ADDRESS",
+    "login-username": "PROCUR_RATE_LIMIT_LOGIN_USERNAME",
 }
 
 
@@ -56,15 +60,27 @@ class Limited:
     retry_after: int
 
 
-_WHAT = {"interventions": "messages to the agents", "quotes": "new quotes"}
+_WHAT = {
+    "interventions": "messages to the agents",
+    "quotes": "new quotes",
+    "login-address": "login attempts from your address",
+    "login-username": "login attempts for this username",
+}
 
 
 def hit(scope: str, user) -> Limited | None:
     """Count one request of ``user`` in ``scope``; ``Limited`` if it is over the limit."""
+    return hit_key(scope, str(user.pk))
+
+
+def hit_key(scope: str, who: str) -> Limited | None:
+    """Count one request of ``who`` (a user id, an address, a username) in ``scope``."""
     rate = parse_rate(getattr(settings, SCOPES[scope]))
     now = time.time()
     window = int(now // rate.seconds)
-    key = f"procur:ratelimit:{scope}:{user.pk}:{rate.seconds}:{window}"
+    # Hashed: a username is any text the visitor typed, and keys stay short.
+    digest = hashlib.sha256(who.encode()).hexdigest()[:32]
+    key = f"procur:ratelimit:{scope}:{digest}:{rate.seconds}:{window}"
     try:
         pipe = redis_client.client().pipeline()
         pipe.incr(key)

@@ -39,7 +39,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "procur.admin_apps.ProcurAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -259,7 +259,15 @@ PROCUR_SEED_DEMO = env.bool("PROCUR_SEED_DEMO", default=False)
 # Per-user limits (procur/ratelimit.py): staff interventions and answers, and new quotes.
 PROCUR_RATE_LIMIT_INTERVENTIONS = env.str("PROCUR_RATE_LIMIT_INTERVENTIONS", default="30/min")
 PROCUR_RATE_LIMIT_QUOTES = env.str("PROCUR_RATE_LIMIT_QUOTES", default="10/min")
-for _name in ("PROCUR_RATE_LIMIT_INTERVENTIONS", "PROCUR_RATE_LIMIT_QUOTES"):
+# Login attempts (the app's and the admin's login pages), per client address and per username.
+PROCUR_RATE_LIMIT_LOGIN_ADDRESS = env.str("PROCUR_RATE_LIMIT_LOGIN_ADDRESS", default="20/min")
+PROCUR_RATE_LIMIT_LOGIN_USERNAME = env.str("PROCUR_RATE_LIMIT_LOGIN_USERNAME", default="5/min")
+for _name in (
+    "PROCUR_RATE_LIMIT_INTERVENTIONS",
+    "PROCUR_RATE_LIMIT_QUOTES",
+    "PROCUR_RATE_LIMIT_LOGIN_ADDRESS",
+    "PROCUR_RATE_LIMIT_LOGIN_USERNAME",
+):
     try:
         parse_rate(globals()[_name])
     except ValueError as _error:
