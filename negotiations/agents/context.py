@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from negotiations.agents.disclosure import Confidential
 from negotiations.engine.moves import Move, NegotiationState, Side
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.terms import Terms
@@ -56,6 +57,7 @@ class AgentContext:
     ``brand`` is the brand's effective preferences (after staff guidance); ``guidance_notes``
     say how the brand applied staff guidance since its last move, and its next message must
     state them. ``transcript`` is every message so far, staff and system ones included.
+    ``confidential`` is what the brand's messages must not disclose (empty for the supplier).
     """
 
     side: Side
@@ -67,6 +69,7 @@ class AgentContext:
     supplier_name: str
     transcript: tuple[TranscriptLine, ...] = ()
     guidance_notes: tuple[str, ...] = ()
+    confidential: Confidential = dataclasses.field(default_factory=Confidential)
     seed: int = 0
 
 

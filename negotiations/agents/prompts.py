@@ -166,7 +166,8 @@ def turn_block(ctx: AgentContext, proposal: Move) -> str:
         if ctx.guidance_notes:
             lines.append(
                 "How your goals changed since your last move, from staff guidance (the platform "
-                "states this above your message): " + " ".join(ctx.guidance_notes)
+                "notes this for your staff; never tell the supplier): "
+                + " ".join(ctx.guidance_notes)
             )
         if state.clarifications:
             lines.append("Staff answers to your questions: " + " | ".join(state.clarifications))

@@ -12,6 +12,7 @@ import random
 from collections.abc import Sequence
 
 from negotiations.agents.context import AgentContext
+from negotiations.agents.disclosure import citable_competing_prices
 from negotiations.engine import Action, Move, Side, Terms, standing_offer
 
 Phrases = dict[str, Sequence[str]]
@@ -199,22 +200,15 @@ def describe_terms(terms: Terms, unit: str = "units") -> str:
     )
 
 
-def scripted_text(ctx: AgentContext, move: Move) -> str:
-    """The message for ``move`` in the voice of ``ctx.side``, deterministic in (seed, turn)."""
+def scripted_text(ctx: AgentContext, move: Move, *, remarks: bool = True) -> str:
+    """The message for ``move`` in the voice of ``ctx.side``, deterministic in (seed, turn);
+    without ``remarks``, no tactic remarks (volume, competing offers, deadline…)."""
     rng = random.Random(f"{ctx.seed}:{ctx.turn}:{ctx.side.value}")
     if ctx.side is Side.BRAND:
         manner, tactics = BRAND_MANNER, BRAND_TACTICS
     else:
         manner, tactics = SUPPLIER_MANNER[ctx.supplier.temperament], SUPPLIER_TACTICS
-    return with_guidance_notes(ctx, "\n\n".join(_body(ctx, move, manner, tactics, rng)))
-
-
-def with_guidance_notes(ctx: AgentContext, text: str) -> str:
-    """The brand states how it applied staff guidance at the top of its next message (any
-    voice), so staff see that their instruction landed."""
-    if ctx.side is not Side.BRAND or not ctx.guidance_notes:
-        return text
-    return "[Staff guidance applied: " + " ".join(ctx.guidance_notes) + "]\n\n" + text
+    return "\n\n".join(_body(ctx, move, manner, tactics if remarks else {}, rng))
 
 
 def _body(
@@ -265,11 +259,17 @@ def _movement(ctx: AgentContext, terms: Terms) -> str:
 
 
 def _tactics(ctx: AgentContext, move: Move, tactics: Phrases, rng: random.Random) -> list[str]:
-    best = min(
-        (o.unit_price for o in ctx.state.competing_offers if o.currency == ctx.brand.currency),
-        default=None,
-    )
-    competing = f" at {ctx.brand.currency} {best} per unit" if best is not None else ""
+    competing = ""
+    if ctx.side is Side.BRAND:
+        # Only an honest comparison is cited: a real competing offer at least as good on terms.
+        citable = citable_competing_prices(
+            ctx.state.competing_offers,
+            ctx.brand.quantity,
+            ctx.brand.currency,
+            standing_offer(ctx.state.history, Side.SUPPLIER) or move.terms,
+        )
+        if citable:
+            competing = f" at {ctx.brand.currency} {min(citable)} per unit"
     used = [s for s in move.strategies if s in tactics]
     # Two tactic remarks at most, so messages stay short and vary from turn to turn.
     chosen = sorted(rng.sample(range(len(used)), min(2, len(used))))

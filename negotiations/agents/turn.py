@@ -1,4 +1,4 @@
-"""One agent turn: engine proposal → voice → guardrails → message."""
+"""One agent turn: engine proposal → voice → guardrails → message (its text checked too)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 
 from negotiations.agents.context import AgentContext, AgentTurn, CallRecord, engine_input
-from negotiations.agents.scripted import scripted_text, with_guidance_notes
+from negotiations.agents.disclosure import TEXT_VIOLATION, disclosure_problems
+from negotiations.agents.scripted import scripted_text
 from negotiations.engine import (
     Action,
     BrandNegotiator,
@@ -38,7 +39,7 @@ def take_turn(ctx: AgentContext) -> AgentTurn:
         # Imported here so the scripted path never needs the SDK configured.
         from negotiations.agents.anthropic_voice import speak
 
-        return _llm_turn(ctx, proposal, speak(ctx, proposal))
+        return _checked_text(ctx, _llm_turn(ctx, proposal, speak(ctx, proposal)))
     if settings.PROCUR_SIMULATED_LLM_LATENCY:
         # Stands in for an LLM call, so benchmarks of the scripted voice have a realistic pace.
         time.sleep(settings.PROCUR_SIMULATED_LLM_LATENCY)
@@ -51,7 +52,28 @@ def take_turn(ctx: AgentContext) -> AgentTurn:
         parsed_move=proposal.to_dict(),
         latency_ms=int((time.monotonic() - started) * 1000),
     )
-    return AgentTurn(proposal, scripted_text(ctx, proposal), proposal.violations, (record,))
+    return _checked_text(
+        ctx, AgentTurn(proposal, scripted_text(ctx, proposal), proposal.violations, (record,))
+    )
+
+
+def _checked_text(ctx: AgentContext, turn: AgentTurn) -> AgentTurn:
+    """The turn with a text that discloses nothing confidential: a brand text that does is
+    replaced by the scripted voice's text for the same move (without its tactic remarks, should
+    even that disclose something), recorded like a guardrail correction."""
+    problems = disclosure_problems(ctx, turn.move, turn.text)
+    if not problems:
+        return turn
+    text = scripted_text(ctx, turn.move)
+    if disclosure_problems(ctx, turn.move, text):
+        text = scripted_text(ctx, turn.move, remarks=False)
+    violations = tuple(TEXT_VIOLATION.format(p) for p in problems)
+    calls = list(turn.calls)
+    reason = "; ".join(violations) + ": replaced by the scripted voice's text"
+    calls[-1] = dataclasses.replace(
+        calls[-1], fallback_reason="; ".join(filter(None, (calls[-1].fallback_reason, reason)))
+    )
+    return AgentTurn(turn.move, text, (*turn.violations, *violations), tuple(calls))
 
 
 def engine_proposal(ctx: AgentContext) -> Move:
@@ -95,7 +117,7 @@ def _llm_turn(ctx: AgentContext, proposal: Move, spoken: Spoken) -> AgentTurn:
     guarded = enforce_limits(ctx, spoken.move)
     problems = [*guarded.violations, *policy_violations(ctx, guarded.move, proposal)]
     if not problems:
-        return AgentTurn(guarded.move, with_guidance_notes(ctx, spoken.text), (), tuple(calls))
+        return AgentTurn(guarded.move, spoken.text, (), tuple(calls))
     reason = "LLM move outside the limits, replaced by the engine's move: " + "; ".join(problems)
     calls[-1] = dataclasses.replace(calls[-1], fallback_reason=reason)
     violations = (*problems, *proposal.violations)

@@ -7,6 +7,7 @@ delivery saw.
 from collections.abc import Sequence
 
 from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
+from negotiations.agents.disclosure import Confidential, price_figures
 from negotiations.engine import (
     Action,
     BrandPreferences,
@@ -99,6 +100,29 @@ def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
     return tuple(Terms.from_dict(terms) for terms in latest.values())
 
 
+def confidential(negotiation: Negotiation, messages: Sequence[Message]) -> Confidential:
+    """What the brand's messages must not disclose: the quote's maximum and target, what staff
+    wrote (guidance and answers, and every figure in it) and the other suppliers' names."""
+    quote = negotiation.quote
+    staff = [m.text for m in messages if m.sender == Sender.STAFF]
+    staff += [c["answer"] for c in quote.clarifications if c["answer"] not in staff]
+    figures = {quote.max_price, quote.target_price}
+    for text in staff:
+        figures.update(price_figures(text, quote.unit))
+    for message in messages:
+        if message.guidance:
+            guidance = Guidance.from_dict(message.guidance)
+            figures.update(f for f in (guidance.max_price, guidance.target_price) if f is not None)
+    names = (
+        Negotiation.objects.filter(quote_id=quote.pk)
+        .exclude(pk=negotiation.pk)
+        .values_list("supplier__name", flat=True)
+    )
+    return Confidential(
+        figures=tuple(sorted(figures)), names=tuple(names), staff_texts=tuple(staff)
+    )
+
+
 def load_negotiation(negotiation_id: int) -> Negotiation:
     """The negotiation with what its context needs of the quote and the supplier."""
     return Negotiation.objects.select_related("quote", "supplier").get(pk=negotiation_id)
@@ -150,5 +174,6 @@ def build_context(negotiation: Negotiation, turn: int) -> AgentContext:
             for m in messages
         ),
         guidance_notes=notes if is_brand else (),
+        confidential=confidential(negotiation, messages) if is_brand else Confidential(),
         seed=negotiation.seed * 1000 + turn,
     )

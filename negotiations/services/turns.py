@@ -289,6 +289,15 @@ def _commit(
     if side is Side.SUPPLIER:  # how the supplier's standing offer sits against our limits
         history = (*context.state.history, Turn(side, move, context.state.round))
         verdict = referee(standing_offer(history, Side.SUPPLIER), context.brand).value
+    if side is Side.BRAND and context.guidance_notes:
+        # How the brand applied staff guidance: for staff, beside the move, never in its text.
+        append_message(
+            negotiation,
+            sender=Sender.SYSTEM,
+            text="Staff guidance applied: " + " ".join(context.guidance_notes),
+            seq=seq,
+        )
+        seq = seq and seq + 1
     append_message(
         negotiation,
         sender=Sender(side.value),

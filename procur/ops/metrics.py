@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -41,6 +42,7 @@ from prometheus_client.core import (
     Metric,
 )
 
+from negotiations.agents.disclosure import TEXT_VIOLATION
 from negotiations.models import (
     ENDED_STATUSES,
     TOKEN_FIELDS,
@@ -151,9 +153,35 @@ class ScrapeTimeCollector:
         for sender, n in Message.objects.values_list("sender").annotate(n=Count("pk")).order_by():
             messages.add_metric([sender], n)
         yield messages
+        yield from self._corrections()
 
         yield from self._llm_families()
         yield self._turn_duration()
+
+    def _corrections(self) -> Iterator[Metric]:
+        # A replaced text is recorded among the message's corrections with a fixed prefix.
+        text_marker = '"' + TEXT_VIOLATION.format("")
+        rows = (
+            Message.objects.exclude(guardrail_violations=[])
+            .annotate(recorded=Cast("guardrail_violations", TextField()))
+            .values("sender")
+            .annotate(n=Count("pk"), text=Count("pk", filter=Q(recorded__contains=text_marker)))
+            .order_by("sender")
+        )
+        corrected = CounterMetricFamily(
+            "procur_messages_corrected",
+            "Agent messages the guardrails corrected (move or text), by sender.",
+            labels=["sender"],
+        )
+        replaced = CounterMetricFamily(
+            "procur_messages_text_replaced",
+            "Agent messages whose text disclosed something confidential and was replaced.",
+            labels=["sender"],
+        )
+        for row in rows:
+            corrected.add_metric([row["sender"]], row["n"])
+            replaced.add_metric([row["sender"]], row["text"])
+        yield from (corrected, replaced)
 
     def _llm_families(self) -> Iterator[Metric]:
         rows = (

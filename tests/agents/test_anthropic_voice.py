@@ -177,16 +177,16 @@ def test_the_llm_cannot_overrule_a_staff_directive(fake_anthropic):
     assert "staff directive accept_now" in turn.violations[0]
 
 
-def test_the_brand_message_states_applied_guidance_in_the_llm_voice_too(fake_anthropic):
+def test_how_guidance_was_applied_is_for_the_brands_model_never_for_its_message(
+    fake_anthropic,
+):
     fake_anthropic.tool_call(move_input("counter", "2.00"))
 
     turn = take_turn(brand_context(guidance_notes=("Prioritising lead time.",)))
 
-    assert turn.text == "[Staff guidance applied: Prioritising lead time.]\n\nWe counter."
-    assert (
-        "Prioritising lead time."
-        in fake_anthropic.requests[0]["messages"][0]["content"][-1]["text"]
-    )
+    assert turn.text == "We counter."
+    turn_block = fake_anthropic.requests[0]["messages"][0]["content"][-1]["text"]
+    assert "Prioritising lead time." in turn_block and "never tell the supplier" in turn_block
 
 
 def test_tokens_cache_reads_and_cost_are_recorded_per_call(fake_anthropic, settings):

@@ -71,16 +71,16 @@ def test_a_scripted_turn_voices_the_engines_move_and_records_the_call():
     assert call.engine_input["side"] == "brand"
 
 
-def test_the_brand_states_how_it_applied_staff_guidance():
+def test_how_the_brand_applied_staff_guidance_never_reaches_its_text():
     notes = ("Raised the price cap from USD 2.40 to USD 2.55.", "Prioritising lead time.")
     ctx = context(Side.BRAND, guidance_notes=notes)
 
     turn = take_turn(ctx)
 
-    assert turn.text.startswith(
-        "[Staff guidance applied: Raised the price cap from USD 2.40 to USD 2.55. "
-        "Prioritising lead time.]"
-    )
+    assert turn.text == take_turn(context(Side.BRAND)).text
+    assert "Staff guidance" not in turn.text
+    assert not {"2.40", "2.55", "lead time"} & {w.strip(".,") for w in turn.text.split()}
+    assert turn.violations == ()
 
 
 def test_the_supplier_never_states_the_brands_guidance():

@@ -61,10 +61,11 @@ def test_an_intervention_sent_three_times_is_applied_once(workers, organisation,
     staff = negotiation.messages.filter(sender=Sender.STAFF)
     assert [(m.client_id, m.text) for m in staff] == [(CLIENT_ID, GUIDANCE)]
     assert staff.get().guidance["priority"] == "lead_time"
-    # Applied once: the one brand message after it states the guidance, no other does.
+    # Applied once: one internal note beside the brand's next move says so, and no brand text.
     applied = negotiation.messages.filter(
-        sender=Sender.BRAND, text__startswith="[Staff guidance applied:"
+        sender=Sender.SYSTEM, text__startswith="Staff guidance applied:"
     )
     assert applied.count() == 1
     assert applied.get().seq > staff.get().seq
+    assert not negotiation.messages.filter(sender=Sender.BRAND, text__icontains="staff").exists()
     print(f"\ninterventions: 3 posts, 1 stored, 1 applied; sweep requeues {len(sweeper.requeued)}")

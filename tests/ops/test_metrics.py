@@ -3,7 +3,7 @@
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from negotiations.models import AgentCall, NegotiationStatus
+from negotiations.models import AgentCall, Message, NegotiationStatus
 from procur.celery import app as celery_app
 from tests.ops.conftest import add_turn, make_negotiation
 
@@ -70,6 +70,30 @@ def test_counters_move_after_a_negotiation(client, organisation):
     assert value(after, "procur_llm_cost_usd_total", voice="anthropic") == pytest.approx(0.012)
     assert value(after, "procur_turn_duration_seconds_sum") == pytest.approx(3.7)
     assert value(after, "procur_scrape_source_up", source="database") == 1
+
+
+def test_guardrail_corrections_and_replaced_texts_are_counted(client, organisation):
+    negotiation = make_negotiation(organisation)
+    for seq, violations in enumerate(
+        [
+            ["unit price 2.90 above the maximum 2.40"],
+            ["message text states the confidential figure USD 2.40"],
+            [],
+        ],
+        start=1,
+    ):
+        Message.objects.create(
+            negotiation=negotiation,
+            seq=seq,
+            sender="brand",
+            text="x",
+            guardrail_violations=violations,
+        )
+
+    after = scrape(client)
+
+    assert value(after, "procur_messages_corrected_total", sender="brand") == 2
+    assert value(after, "procur_messages_text_replaced_total", sender="brand") == 1
 
 
 def test_http_requests_are_counted_by_view_and_status(client):

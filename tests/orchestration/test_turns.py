@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from negotiations import services
 from negotiations.agents import AgentTurn, CallRecord
-from negotiations.engine import Action, Move, Terms
+from negotiations.engine import Action, Move, Side, Terms
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
+from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.turns import MAX_DELIVERIES
 from tests.agents.llm import move_input
 from vendors.models import Supplier
@@ -365,3 +366,33 @@ def test_out_of_range_model_numbers_never_crash_the_turn_and_its_calls_are_kept(
     calls = negotiation.agent_calls.filter(turn=1)
     assert calls.count() == 2 and all(c.input_tokens > 0 and c.cost_usd > 0 for c in calls)
     assert "malformed make_move output twice" in calls.last().fallback_reason
+
+
+def test_how_guidance_was_applied_is_an_internal_note_beside_the_brands_move(negotiation, user):
+    play(negotiation, 2)
+    services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Raise the cap to 3.10. Prioritise lead time."
+    )
+    play(negotiation, 1)
+
+    *_, staff, note, brand = negotiation.messages.order_by("seq")
+    assert staff.sender == Sender.STAFF
+    assert note.sender == Sender.SYSTEM and note.text.startswith("Staff guidance applied: Raised")
+    assert "3.10" in note.text
+    assert brand.sender == Sender.BRAND and brand.seq == note.seq + 1
+    assert "staff" not in brand.text.lower() and "3.10" not in brand.text
+
+
+def test_the_brands_context_knows_what_it_must_not_disclose(quote, suppliers, user):
+    negotiation = services.quote_start(quote=quote, suppliers=suppliers)[0]
+    services.negotiation_intervene(
+        negotiation=negotiation, author=user, text="Set the target to 1.23 please."
+    )
+
+    context = build_context(load_negotiation(negotiation.pk), 1)
+
+    assert context.side is Side.BRAND
+    secret = context.confidential
+    assert {quote.max_price, quote.target_price, Decimal("1.23")} <= set(secret.figures)
+    assert sorted(secret.names) == sorted(s.name for s in suppliers[1:])
+    assert secret.staff_texts == ("Set the target to 1.23 please.",)
