@@ -370,7 +370,7 @@ def test_out_of_range_model_numbers_never_crash_the_turn_and_its_calls_are_kept(
 
 def test_how_guidance_was_applied_is_an_internal_note_beside_the_brands_move(negotiation, user):
     play(negotiation, 2)
-    services.negotiation_intervene(
+    services.negotiation_guide(
         negotiation=negotiation, author=user, text="Raise the cap to 3.10. Prioritise lead time."
     )
     play(negotiation, 1)
@@ -385,7 +385,7 @@ def test_how_guidance_was_applied_is_an_internal_note_beside_the_brands_move(neg
 
 def test_the_brands_context_knows_what_it_must_not_disclose(quote, suppliers, user):
     negotiation = services.quote_start(quote=quote, suppliers=suppliers)[0]
-    services.negotiation_intervene(
+    services.negotiation_guide(
         negotiation=negotiation, author=user, text="Set the target to 1.23 please."
     )
 
