@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from procur.accounts.models import Organisation
 from vendors.models import Supplier
@@ -92,6 +93,8 @@ class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Every save, with who made it and why (services name the action: records/audit.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

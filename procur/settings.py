@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "procur.accounts",
     "vendors",
     "negotiations",
+    "records",
     "procur.ops",
 ]
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("suppliers/", include("vendors.urls")),
+    path("", include("records.urls")),
     path("", include("negotiations.urls")),
 ]

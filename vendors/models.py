@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from procur.accounts.models import Organisation
 
@@ -58,6 +59,8 @@ class Supplier(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every edit, with who made it (the quote pages show edits made while a quote was open).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -17,6 +17,7 @@ from negotiations.models import (
     Sender,
 )
 from negotiations.services.errors import ProcurError
+from negotiations.services.history import record_action
 from negotiations.services.preferences import lead_time_limit_days
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
@@ -241,6 +242,7 @@ def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
             )
         quote.status = QuoteStatus.AWARDED
         quote.awarded_negotiation = negotiation
+        record_action(quote, author, f"Awarded to {negotiation.supplier.name}")
         quote.awarded_by = author
         quote.awarded_at = timezone.now()
         quote.save(update_fields=["status", "awarded_negotiation", "awarded_by", "awarded_at"])
@@ -259,6 +261,7 @@ def quote_close_without_award(*, quote: Quote, author) -> Quote:
                 f"This quote is {quote.get_status_display().lower()}, not awaiting approval."
             )
         quote.status = QuoteStatus.CLOSED
+        record_action(quote, author, "Closed without award")
         quote.closed_by = author
         quote.closed_at = timezone.now()
         quote.save(update_fields=["status", "closed_by", "closed_at"])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from negotiations.after_commit import enqueue_first_turns, push_state
 from negotiations.models import Negotiation, Quote, QuoteStatus
 from negotiations.services.errors import ProcurError
+from negotiations.services.history import record_action
 from vendors.models import Supplier
 
 SUPPLIERS_PER_QUOTE = 3
@@ -99,6 +100,7 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
         chosen = _chosen_suppliers(quote, suppliers)
         quote.status = QuoteStatus.NEGOTIATING
         quote.started_at = timezone.now()
+        record_action(quote, None, "Started: negotiating with " + ", ".join(s.name for s in chosen))
         quote.save(update_fields=["status", "started_at"])
         strategy = brand_strategy_for(quote)
         negotiations = [

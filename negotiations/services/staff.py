@@ -20,6 +20,7 @@ from negotiations.models import (
 from negotiations.services.context import next_side
 from negotiations.services.errors import ProcurError
 from negotiations.services.evaluation import negotiation_ended
+from negotiations.services.history import record_action
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 MAX_TEXT = 2000
@@ -156,7 +157,9 @@ def negotiation_answer(
 
 def _pause(negotiation: Negotiation, author) -> None:
     negotiation.status = NegotiationStatus.PAUSED
-    append_message(negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.")
+    append_message(
+        negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.", author=author
+    )
     negotiation.save(update_fields=["status", "last_activity_at"])
     push_state(negotiation)
 
@@ -166,7 +169,9 @@ def _resume(negotiation: Negotiation, author) -> None:
     negotiation.status = (
         NegotiationStatus.WAITING_FOR_STAFF if waiting else NegotiationStatus.ACTIVE
     )
-    append_message(negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.")
+    append_message(
+        negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.", author=author
+    )
     negotiation.save(update_fields=["status", "last_activity_at"])
     push_state(negotiation)
     if not waiting:
@@ -177,7 +182,9 @@ def _cancel(negotiation: Negotiation, author) -> None:
     negotiation.status = NegotiationStatus.CANCELLED
     negotiation.ended_at = timezone.now()
     negotiation.lease_token, negotiation.lease_expires_at = "", None
-    append_message(negotiation, sender=Sender.SYSTEM, text=f"Cancelled by {_who(author)}.")
+    append_message(
+        negotiation, sender=Sender.SYSTEM, text=f"Cancelled by {_who(author)}.", author=author
+    )
     negotiation.save(
         update_fields=["status", "ended_at", "lease_token", "lease_expires_at", "last_activity_at"]
     )
@@ -232,7 +239,9 @@ def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
         negotiation.error = ""
         negotiation.turn_deliveries = 0
         negotiation.ended_at = None
-        append_message(negotiation, sender=Sender.SYSTEM, text=f"Retried by {_who(author)}.")
+        append_message(
+            negotiation, sender=Sender.SYSTEM, text=f"Retried by {_who(author)}.", author=author
+        )
         negotiation.save(
             update_fields=["status", "error", "turn_deliveries", "ended_at", "last_activity_at"]
         )
@@ -310,6 +319,7 @@ def quote_cancel(*, quote: Quote, author=None) -> Quote:
             raise ProcurError(f"This quote is already {quote.get_status_display().lower()}.")
         quote.status = QuoteStatus.CANCELLED
         quote.ended_at = timezone.now()
+        record_action(quote, author, "Cancelled the quote")
         quote.save(update_fields=["status", "ended_at"])
         push_quote(quote.pk)
     return quote

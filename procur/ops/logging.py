@@ -54,6 +54,8 @@ def logging_config(*, level: str, json: bool = True) -> dict:
         "formatters": {"structured": formatter_config(renderer)},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
         "root": {"handlers": ["console"], "level": level},
+        # The PDF export's font subsetting logs a line per table it prunes.
+        "loggers": {"fontTools": {"level": "WARNING"}},
     }
 
 

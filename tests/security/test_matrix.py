@@ -58,6 +58,8 @@ def leaked(response) -> bool:
 def test_the_matrix_covers_every_kind_of_route():
     names = {route.name for route in ROUTES}
     assert {"quote_room", "negotiation_action", "supplier_edit", "ops_requeue"} <= names
+    exports = {"quote_transcript_csv", "quote_record_json", "quote_award_pdf"}
+    assert {*exports, "negotiation_transcript_csv"} <= names
     assert "admin:negotiations_message_change" in names
     assert sum(route.model is not None for route in ROUTES) >= 40
 

@@ -1,0 +1,129 @@
+"""The transcript as CSV, one row per message, streamed: memory stays flat however long it is.
+
+Rows are read with a database cursor (``QuerySet.iterator``) and written as they are read.
+"""
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Iterator
+from datetime import tzinfo
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from negotiations.engine import Terms
+from negotiations.models import Message, Negotiation, Quote, Sender
+
+TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms))
+STAFF_COLUMNS = (
+    "quote",
+    "supplier",
+    "seq",
+    "round",
+    "time",
+    "sender",
+    "audience",
+    "action",
+    *TERM_FIELDS,
+    "verdict",
+    "strategies",
+    "text",
+)
+# What a supplier may read of its own negotiation: no referee verdicts, no agents' strategies.
+SHARED_COLUMNS = tuple(c for c in STAFF_COLUMNS if c not in ("audience", "verdict", "strategies"))
+_READ = ("negotiation_id", "seq", "round", "created_at", "sender", "action", "terms", "verdict")
+_READ += ("strategies", "text")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 1000
+
+
+class _Echo:
+    """A file whose ``write`` returns what it was given: ``csv.writer`` then yields lines."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def audience_of(message: dict) -> str:
+    """``shared`` (what the brand and supplier said to each other) or ``internal``.
+
+    The seam for issue 12's information barrier: until the message stores its audience, what the
+    agents said to each other is shared, except the brand's questions to its own staff.
+    """
+    is_agent = message["sender"] in (Sender.BRAND, Sender.SUPPLIER)
+    return "shared" if is_agent and message["action"] != "ask_info" else "internal"
+
+
+def shared_only(messages: QuerySet[Message]) -> QuerySet[Message]:
+    """The messages the supplier side may read (see ``audience_of``)."""
+    agents = messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER))
+    return agents.exclude(action="ask_info")
+
+
+def _rows(
+    quote: Quote,
+    suppliers: dict[int, str],
+    messages: Iterable[dict],
+    columns: tuple[str, ...],
+    tz: tzinfo,
+) -> Iterator[list]:
+    yield list(columns)
+    for message in messages:
+        terms = message["terms"] or {}
+        values = {
+            "quote": str(quote),
+            "supplier": suppliers[message["negotiation_id"]],
+            "seq": message["seq"],
+            "round": message["round"],
+            "time": timezone.localtime(message["created_at"], tz).isoformat(),
+            "sender": message["sender"],
+            "audience": audience_of(message),
+            "action": message["action"],
+            **{name: terms.get(name, "") for name in TERM_FIELDS},
+            "verdict": message["verdict"],
+            "strategies": "; ".join(message["strategies"] or []),
+            "text": message["text"],
+        }
+        yield [_cell(values[column]) for column in columns]
+
+
+def _stream(rows: Iterator[list]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def quote_transcript_csv(quote: Quote, *, tz: tzinfo | None = None) -> Iterator[str]:
+    """Staff's export: every message of the quote's negotiations, by supplier slot then seq."""
+    negotiations = Negotiation.objects.filter(quote=quote).select_related("supplier")
+    suppliers = {n.pk: n.supplier.name for n in negotiations}
+    messages = (
+        Message.objects.filter(negotiation__quote=quote)
+        .order_by("negotiation__slot", "seq")
+        .values(*_READ)
+        .iterator(chunk_size=CHUNK)
+    )
+    tz = tz or timezone.get_current_timezone()
+    return _stream(_rows(quote, suppliers, messages, STAFF_COLUMNS, tz))
+
+
+def negotiation_transcript_csv(
+    negotiation: Negotiation, *, tz: tzinfo | None = None
+) -> Iterator[str]:
+    """The supplier-facing export: one negotiation, its shared messages only."""
+    messages = (
+        shared_only(Message.objects.filter(negotiation=negotiation))
+        .order_by("seq")
+        .values(*_READ)
+        .iterator(chunk_size=CHUNK)
+    )
+    suppliers = {negotiation.pk: negotiation.supplier.name}
+    tz = tz or timezone.get_current_timezone()
+    return _stream(_rows(negotiation.quote, suppliers, messages, SHARED_COLUMNS, tz))
