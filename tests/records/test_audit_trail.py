@@ -1,6 +1,5 @@
 """The audit trail: every human action on a quote, with who, when and what, on its page."""
 
-from datetime import date, timedelta
 from html import escape
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 from negotiations.models import Quote
 from records.audit import audit_trail
 from tests.factories import QuoteFactory, SupplierFactory
+from tests.ui.test_quote_pages import valid_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -41,24 +41,7 @@ def test_what_procur_did_on_its_own_is_not_a_human_action(ended):
 
 def test_starting_cancelling_and_closing_are_recorded(staff_client, user, organisation):
     suppliers = [SupplierFactory(organisation=organisation) for _ in range(3)]
-    response = staff_client.post(
-        "/quotes/new/",
-        {
-            "product": "Amber bottle",
-            "quantity": "5000",
-            "unit": "units",
-            "currency": "USD",
-            "target_price": "1.95",
-            "max_price": "2.40",
-            "needed_by": (date.today() + timedelta(days=60)).isoformat(),
-            "weight_price": "50",
-            "weight_lead_time": "30",
-            "weight_payment_terms": "20",
-            "max_rounds": "8",
-            "question_budget": "2",
-            "suppliers": [s.pk for s in suppliers],
-        },
-    )
+    response = staff_client.post("/quotes/new/", valid_quote(suppliers=[s.pk for s in suppliers]))
     assert response.status_code == 302
     quote = Quote.objects.get(product="Amber bottle")
     staff_client.post(f"/quotes/{quote.pk}/pause/")
