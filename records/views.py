@@ -13,7 +13,9 @@ from records.exports.transcript import negotiation_transcript_csv, quote_transcr
 
 
 def _get_quote_for_user(request: HttpRequest, pk: int) -> Quote:
-    return get_for_user(Quote.objects.select_related("created_by"), request.user, pk)
+    return get_for_user(
+        Quote.objects.select_related("created_by", "awarded_by", "closed_by"), request.user, pk
+    )
 
 
 def _get_negotiation_for_user(request: HttpRequest, pk: int) -> Negotiation:
