@@ -3,9 +3,11 @@
 It authenticates, checks the organisation, joins ``quote-<id>`` (through ``fanout``: one channel
 per process and quote) and forwards the pushed HTML. Group sends are at-most-once, so it also
 keeps, per negotiation, the last message seq this client has and fills any gap from the
-database: the client gets every message once, in order.
+database: the client gets every message once, in order. It closes when its session ends: on
+logout (``procur.accounts.sessions``) or when a periodic re-read finds the session gone.
 """
 
+import asyncio
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -13,9 +15,12 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from negotiations import fanout, live, room
 from negotiations.models import Quote
+from procur.accounts import sessions
 
 # Closing before accept() refuses the handshake (HTTP 403); the code is for our own logs.
 UNAUTHORISED = 4403
+# The session that opened the socket ended (logout, expiry): the page reloads, to the login.
+SESSION_ENDED = 4401
 
 
 def parse_after(query_string: bytes) -> dict[int, int]:
@@ -54,8 +59,15 @@ class QuoteRoomConsumer(AsyncWebsocketConsumer):
             return
         # Pushes that arrive before the catch-up is sent wait here, in order.
         self.held: list[dict] | None = []
+        self.session_id = sessions.session_id(self.scope["session"].session_key)
+        await fanout.join(sessions.SESSIONS_GROUP, self.session_event)
+        self.session_watch = asyncio.create_task(self._watch_session())
         # Join first, then read: anything committed after the read also arrives via the group.
-        await fanout.join(self.group, self.deliver)
+        try:
+            await fanout.join(self.group, self.deliver)
+        except BaseException:
+            await self._leave_sessions()
+            raise
         self.joined = True
         await self.accept()
         html, self.last_seqs = await database_sync_to_async(room.catch_up)(
@@ -69,6 +81,29 @@ class QuoteRoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False):
             await fanout.leave(self.group, self.deliver)
+        await self._leave_sessions()
+
+    async def _leave_sessions(self) -> None:
+        if getattr(self, "session_watch", None):
+            self.session_watch.cancel()
+            await fanout.leave(sessions.SESSIONS_GROUP, self.session_event)
+
+    async def session_event(self, event: dict) -> None:
+        """A logout: the sockets of that session close."""
+        if event["type"] == sessions.SESSION_ENDED and event["session"] == self.session_id:
+            await self.close(code=SESSION_ENDED)
+
+    async def _watch_session(self) -> None:
+        """Re-read the session now and then: an expired or deleted one closes the socket."""
+        user_id = self.scope["user"].pk
+        while True:
+            await asyncio.sleep(sessions.RECHECK_SECONDS)
+            alive = await database_sync_to_async(sessions.session_alive)(
+                self.scope["session"], user_id
+            )
+            if not alive:
+                await self.close(code=SESSION_ENDED)
+                return
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The room sends nothing over the socket: staff actions are ordinary HTMX POSTs."""

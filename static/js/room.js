@@ -63,8 +63,14 @@
   // htmx reconnects by itself after 1006, 1011, 1012 and 1013 only; a server going away (1001)
   // or any other drop while the room is still on the page gets a reconnect too.
   const HTMX_RECONNECTS = [1006, 1011, 1012, 1013];
+  // 4401: the session ended (logged out here or in another tab); reloading leads to the login.
+  const SESSION_ENDED = 4401;
   document.addEventListener("htmx:wsClose", function (event) {
     setLive("closed");
+    if (event.detail.event.code === SESSION_ENDED) {
+      window.location.reload();
+      return;
+    }
     const room = document.getElementById("room");
     if (!room || HTMX_RECONNECTS.indexOf(event.detail.event.code) >= 0) return;
     setTimeout(function () {

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.test import Client
 from django.test.signals import template_rendered
 
-from negotiations import live
+from negotiations import consumers, live
 from negotiations.models import Message
 from procur import redis_client
+from procur.accounts import sessions
 from procur.asgi import application
 from tests.factories import QuoteFactory, UserFactory
 from tests.ui.conftest import ask, offer
@@ -291,5 +292,57 @@ def test_pushes_that_arrive_during_the_catch_up_follow_it_in_order(started, user
         assert len(seen) == len(set(seen))
         await socket.disconnect()
         await watcher.disconnect()
+
+    run(scenario)
+
+
+def _client_of(cookie: bytes) -> Client:
+    """A test client holding the session of ``cookie`` (as the browser that opened the socket)."""
+    client = Client()
+    name, _, value = cookie.decode().partition("=")
+    client.cookies[name] = value
+    return client
+
+
+def test_logging_out_closes_that_sessions_sockets_only(started, user):
+    this_session, other_session = session_cookie(user), session_cookie(user)
+    logout = database_sync_to_async(lambda: _client_of(this_session).post("/logout/"))
+
+    async def scenario():
+        socket, _ = await join(started.quote.pk, this_session)
+        same_session, _ = await join(started.quote.pk, this_session)
+        other_tab, _ = await join(started.quote.pk, other_session)
+        response = await logout()
+        assert response.status_code == 302
+        for closed in (socket, same_session):
+            assert await closed.receive_output(timeout=5) == {
+                "type": "websocket.close",
+                "code": consumers.SESSION_ENDED,
+            }
+        # The same user's other session (another browser) keeps its room.
+        assert await other_tab.receive_nothing(timeout=0.3)
+        await add_offer(started.negotiations[0], 3, "2.40")
+        assert message_ids(await other_tab.receive_from()) == [(started.negotiations[0].pk, 3)]
+        await other_tab.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_whose_session_expired_or_was_deleted_closes(started, user, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    monkeypatch.setattr(sessions, "RECHECK_SECONDS", 0.1)
+    cookie = session_cookie(user)
+    session_key = cookie.decode().partition("=")[2]
+    delete = database_sync_to_async(lambda: Session.objects.filter(pk=session_key).delete())
+
+    async def scenario():
+        socket, _ = await join(started.quote.pk, cookie)
+        assert await socket.receive_nothing(timeout=0.5)  # rechecked, still alive
+        await delete()
+        assert await socket.receive_output(timeout=5) == {
+            "type": "websocket.close",
+            "code": consumers.SESSION_ENDED,
+        }
 
     run(scenario)
