@@ -14,12 +14,22 @@ from procur.ops import broker, selectors
 OPS_PERMISSION = "ops.view_operations"
 
 
-def _broker_state() -> dict:
-    """Queue depths and workers, or the reason the broker could not say."""
+def _broker_state(user) -> dict:
+    """Superusers: queue depths, every worker and its tasks (the platform). Operators of an
+    organisation: whether any worker is online and their own organisation's turns on them."""
     try:
-        return {"queues": broker.queue_depths(), "workers": broker.workers()}
+        workers = broker.workers()
+        queues = broker.queue_depths() if user.is_superuser else {}
     except broker.BrokerUnavailable as exc:
-        return {"broker_error": str(exc), "queues": {}, "workers": []}
+        error = str(exc) if user.is_superuser else "ask your platform administrator"
+        return {"broker_error": error, "queues": {}, "workers": [], "held_turns": []}
+    return {
+        "platform": user.is_superuser,
+        "queues": queues,
+        "workers": workers if user.is_superuser else [],
+        "workers_online": sum(w.online for w in workers),
+        "held_turns": selectors.held_turns(user, workers),
+    }
 
 
 @require_GET
@@ -28,7 +38,7 @@ def _broker_state() -> dict:
 @permission_required(OPS_PERMISSION, raise_exception=True)
 def ops_page(request: HttpRequest) -> HttpResponse:
     context = {
-        **_broker_state(),
+        **_broker_state(request.user),
         "stalled": selectors.stalled_negotiations(request.user),
         "failed": selectors.failed_negotiations(request.user),
         "now": timezone.now(),

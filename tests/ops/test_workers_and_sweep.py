@@ -48,8 +48,8 @@ def probe_worker(settings):
             process.wait(timeout=30)
 
 
-def test_a_stopped_worker_is_shown_offline(client, operator, probe_worker):
-    client.force_login(operator)
+def test_a_stopped_worker_is_shown_offline(client, superuser, probe_worker):
+    client.force_login(superuser)
     # Listed online once its process has started and answers the page's ping.
     wait_for(lambda: _page_showing(client, PROBE, "online"), timeout=90, interval=0.5)
 
@@ -60,10 +60,16 @@ def test_a_stopped_worker_is_shown_offline(client, operator, probe_worker):
     assert f'data-worker="{PROBE}" data-state="online"' not in page
 
 
-def test_the_running_worker_is_online_with_its_task_lists(client, operator, celery_worker):
-    client.force_login(operator)
+def test_the_running_worker_is_online_with_its_task_lists(
+    client, operator, superuser, celery_worker
+):
+    client.force_login(superuser)
     page = _page(client)
     assert f'data-worker="{celery_worker.hostname}" data-state="online"' in page
+    client.force_login(operator)  # workers are the platform's: an operator sees they are up
+    page = _page(client)
+    assert celery_worker.hostname not in page
+    assert "No worker is online" not in page
 
 
 def _ended(negotiation: Negotiation) -> bool:
