@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from negotiations import selectors, services
+from negotiations.forms import brand_profile_field
 from negotiations.models import AgentCall, Message, Negotiation, Quote
 from procur.accounts.admin import OrganisationScopedAdmin
 
@@ -98,6 +99,7 @@ class NegotiationInline(ReadOnlyAdminMixin, UsageColumns, admin.TabularInline):
         "status",
         "round",
         "turns_taken",
+        "brand_strategy",
         "brand_utility",
         "tokens",
         "cost",
@@ -126,6 +128,7 @@ class QuoteAdmin(UsageColumns, OrganisationScopedAdmin):
         "organisation",
         "quantity",
         "status",
+        "profile",
         "created_by",
         "created_at",
         "tokens",
@@ -158,6 +161,15 @@ class QuoteAdmin(UsageColumns, OrganisationScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(**_usage("negotiations__agent_calls"))
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "brand_profile":
+            return brand_profile_field()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="Negotiating profile", ordering="brand_profile")
+    def profile(self, obj: Quote) -> str:
+        return obj.brand_profile or "recommended"
 
     recommendation_summary = _json_display("recommendation", "Recommendation")
 

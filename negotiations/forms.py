@@ -30,6 +30,17 @@ class SupplierChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def brand_profile_field() -> forms.ChoiceField:
+    """The negotiating profile as a list of choices, one sentence each (quote form and admin)."""
+    return forms.ChoiceField(
+        label="Negotiating profile",
+        choices=services.brand_profile_choices(),
+        required=False,
+        initial="",
+        widget=forms.RadioSelect,
+    )
+
+
 class QuoteForm(forms.ModelForm):
     suppliers = SupplierChoiceField(
         queryset=Supplier.objects.none(),
@@ -53,6 +64,7 @@ class QuoteForm(forms.ModelForm):
             "weight_price",
             "weight_lead_time",
             "weight_payment_terms",
+            "brand_profile",
             "requirements",
             "max_rounds",
             "question_budget",
@@ -77,6 +89,7 @@ class QuoteForm(forms.ModelForm):
         self.fields["suppliers"].queryset = Supplier.objects.filter(
             organisation=organisation, is_active=True
         )
+        self.fields["brand_profile"] = brand_profile_field()
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -55,6 +55,14 @@ class Quote(models.Model):
         default=20, validators=[MaxValueValidator(100)]
     )
     requirements = models.TextField(blank=True)
+    # Blank: the profile Procur measured best for the quote's priorities, resolved at the start
+    # (each negotiation records the one it used in ``brand_strategy``).
+    brand_profile = models.CharField(
+        "negotiating profile",
+        max_length=40,
+        blank=True,
+        help_text="How the brand agent concedes; blank for the one Procur measured best.",
+    )
     max_rounds = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(2), MaxValueValidator(40)]
     )

@@ -4,6 +4,7 @@ See ``README.md`` in this package for the public API and an example.
 """
 
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.deal_quality import Room, estimated_room, known_room, pareto_gap
 from negotiations.engine.guardrails import (
     GuardrailResult,
     agreement_violations,
@@ -52,6 +53,7 @@ __all__ = [
     "NegotiationState",
     "Outcome",
     "Profile",
+    "Room",
     "Side",
     "Strategy",
     "SupplierNegotiator",
@@ -67,9 +69,12 @@ __all__ = [
     "brand_utility",
     "enforce_brand_limits",
     "enforce_supplier_limits",
+    "estimated_room",
+    "known_room",
     "money",
     "nash_point",
     "pareto_distance",
+    "pareto_gap",
     "parse_guidance",
     "referee",
     "referee_issues",

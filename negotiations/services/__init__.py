@@ -6,7 +6,12 @@ from negotiations.services.evaluation import (
     quote_close_without_award,
     quote_evaluate,
 )
-from negotiations.services.quotes import quote_start, quote_validation_errors, shortlist_suppliers
+from negotiations.services.quotes import (
+    brand_profile_choices,
+    quote_start,
+    quote_validation_errors,
+    shortlist_suppliers,
+)
 from negotiations.services.staff import (
     negotiation_answer,
     negotiation_cancel,
@@ -25,6 +30,7 @@ from negotiations.services.turns import TurnOutcome, turn_run
 __all__ = [
     "ProcurError",
     "TurnOutcome",
+    "brand_profile_choices",
     "negotiation_answer",
     "negotiation_cancel",
     "negotiation_guide",

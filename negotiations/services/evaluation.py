@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from negotiations.after_commit import push_quote
-from negotiations.engine import Terms
+from negotiations.engine import Terms, brand_utility
 from negotiations.models import (
     APPROVE_AWARDS,
     Message,
@@ -16,9 +16,10 @@ from negotiations.models import (
     QuoteStatus,
     Sender,
 )
+from negotiations.services.deal_quality import deal_quality, supplier_offers
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
-from negotiations.services.preferences import lead_time_limit_days
+from negotiations.services.preferences import brand_preferences, lead_time_limit_days
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 # What paying later is worth to the brand: the cost of capital, per year.
@@ -52,20 +53,21 @@ def quote_evaluate(*, quote: Quote) -> Quote:
     return quote
 
 
-def _opening_price(negotiation: Negotiation) -> Decimal | None:
-    first = (
-        negotiation.messages.filter(sender=Sender.SUPPLIER)
-        .exclude(terms=None)
-        .order_by("seq")
-        .first()
-    )
-    return Terms.from_dict(first.terms).unit_price if first else None
+RANKING_RULE = (
+    "Ranked by score: 90% your utility of the terms (your stated priorities), 10% the "
+    "supplier's reliability. Equal scores go to the lower cost after the value of payment "
+    "terms, then the sooner delivery, then the more reliable supplier, then the supplier's "
+    "name in alphabetical order."
+)
+"""The ranking, in words: it reads the agreed terms and the supplier alone, never the slot, the
+order in which negotiations ended or the supplier's opening offer."""
 
 
 def _rank_entry(quote: Quote, negotiation: Negotiation) -> dict:
     entry = {
         "negotiation_id": negotiation.pk,
         "supplier": negotiation.supplier.name,
+        "reliability": str(negotiation.supplier.reliability),
         "status": negotiation.status,
         "terms": negotiation.final_terms,
         "brand_utility": negotiation.brand_utility,
@@ -75,28 +77,77 @@ def _rank_entry(quote: Quote, negotiation: Negotiation) -> dict:
         "savings_vs_opening": None,
         "slack_days": None,
         "score": None,
+        "left_on_table": None,
+        "left_on_table_range": None,
+        "left_on_table_method": None,
+        "supplier_floor_estimate": None,
+        "left_on_table_known": None,
+        "supplier_floor_known": None,
+        "pareto_distance": None,
     }
     if negotiation.status != NegotiationStatus.AGREED or not negotiation.final_terms:
         return entry
     terms = Terms.from_dict(negotiation.final_terms)
+    # The score is read from the terms alone, on the quote's stated priorities.
+    utility = brand_utility(terms, brand_preferences(negotiation))
     total = terms.unit_price * quote.quantity
     financing = total * ANNUAL_COST_OF_CAPITAL * terms.payment_terms_days / 365
-    opening = _opening_price(negotiation)
-    reliability = float(negotiation.supplier.reliability) / 5
+    offers = supplier_offers(negotiation)
+    opening = offers[0][1].unit_price if offers else None
     entry.update(
+        brand_utility=utility,
         total_cost=str(total.quantize(CENT)),
         effective_cost=str((total - financing).quantize(CENT)),
         savings_vs_target=str(
             ((quote.target_price - terms.unit_price) * quote.quantity).quantize(CENT)
         ),
+        # Information only: it rewards a supplier that opened high, so it is not in the score.
         savings_vs_opening=(
             str(((opening - terms.unit_price) * quote.quantity).quantize(CENT)) if opening else None
         ),
         slack_days=lead_time_limit_days(quote) - terms.lead_time_days,
         # The brand's own utility decides; the supplier's reliability breaks near-ties.
-        score=round(0.9 * (negotiation.brand_utility or 0) + 0.1 * reliability, 4),
+        score=round(0.9 * utility + 0.1 * float(negotiation.supplier.reliability) / 5, 4),
+        **deal_quality(negotiation, terms, offers),
     )
     return entry
+
+
+def _rank_key(entry: dict) -> tuple:
+    """Sort key of :data:`RANKING_RULE`: agreed entries first, the others by supplier name."""
+    if entry["score"] is None:
+        return (True, (), entry["supplier"])
+    return (False, _tie_values(entry), entry["supplier"])
+
+
+def _tie_values(entry: dict) -> tuple:
+    """What decides between agreed entries, in order (smaller is better)."""
+    return (
+        -entry["score"],
+        Decimal(entry["effective_cost"]),
+        entry["terms"]["lead_time_days"],
+        -Decimal(entry["reliability"]),
+    )
+
+
+_TIE_BREAKS = (
+    None,  # the score: not a tie
+    "the lower cost after the value of payment terms",
+    "the sooner delivery",
+    "the more reliable supplier",
+)
+
+
+def _tie_break(best: dict, other: dict) -> str | None:
+    """Why ``best`` ranks above ``other`` on an equal score, or None if its score is higher."""
+    ours, theirs = _tie_values(best), _tie_values(other)
+    if ours[0] != theirs[0]:
+        return None
+    decider = next(
+        (rule for rule, a, b in zip(_TIE_BREAKS[1:], ours[1:], theirs[1:], strict=True) if a != b),
+        "the supplier's name in alphabetical order",
+    )
+    return f"{best['supplier']} and {other['supplier']} score the same; {decider} decides."
 
 
 def _reasons(quote: Quote, best: dict, runners_up: list[dict]) -> list[str]:
@@ -120,10 +171,44 @@ def _reasons(quote: Quote, best: dict, runners_up: list[dict]) -> list[str]:
     )
     if best["savings_vs_opening"]:
         reasons.append(
-            f"Negotiated {best['savings_vs_opening']} {currency} off the supplier's opening offer."
+            f"Negotiated {best['savings_vs_opening']} {currency} off the supplier's opening offer "
+            "(for information: it is not in the score)."
         )
+    reasons.extend(_left_on_table(best, currency))
+    reasons.extend(filter(None, (_tie_break(best, other) for other in runners_up)))
     reasons.extend(_comparison(best, other, currency) for other in runners_up)
     return reasons
+
+
+_METHODS = {
+    "curve": "its concession curve, fitted to its offers and projected to the last round",
+    "pace": "its pace between its first and last offers, projected to the last round",
+}
+
+
+def _left_on_table(entry: dict, currency: str) -> list[str]:
+    """Money left on the table: the estimate, and the exact figures for a simulated supplier."""
+    if entry["left_on_table"] is None:
+        lines = [
+            "Money left on the table: no estimate; the supplier made a single offer, which shows "
+            "no pace of concession."
+        ]
+    else:
+        low, high = entry["left_on_table_range"]
+        lines = [
+            f"Money left on the table (estimate): about {entry['left_on_table']} {currency} "
+            f"(plausibly {low} to {high}); the supplier looked willing to go to "
+            f"{entry['supplier_floor_estimate']} {currency} a unit, by "
+            f"{_METHODS[entry['left_on_table_method']]}."
+        ]
+    if entry["left_on_table_known"] is not None:
+        lines.append(
+            f"Known for this simulated supplier: {entry['left_on_table_known']} {currency} left "
+            f"on the table (its floor at these terms was {entry['supplier_floor_known']} "
+            f"{currency} a unit); {entry['pareto_distance']:.3f} from the Pareto frontier "
+            "(0: no terms were better for both sides)."
+        )
+    return lines
 
 
 def _comparison(best: dict, other: dict, currency: str) -> str:
@@ -171,10 +256,7 @@ def _comparison(best: dict, other: dict, currency: str) -> str:
 
 def _evaluate(quote: Quote) -> None:
     negotiations = list(quote.negotiations.select_related("supplier"))
-    ranking = sorted(
-        (_rank_entry(quote, n) for n in negotiations),
-        key=lambda entry: (entry["score"] is None, -(entry["score"] or 0)),
-    )
+    ranking = sorted((_rank_entry(quote, n) for n in negotiations), key=_rank_key)
     agreed = [entry for entry in ranking if entry["score"] is not None]
     if agreed:
         best = agreed[0]
@@ -183,11 +265,14 @@ def _evaluate(quote: Quote) -> None:
     else:
         best = None
         summary = "No negotiation reached a deal: nothing to award."
-        reasons = [f"{n.supplier.name}: {n.get_status_display().lower()}." for n in negotiations]
+        reasons = [
+            f"{e['supplier']}: {NegotiationStatus(e['status']).label.lower()}." for e in ranking
+        ]
     quote.recommendation = {
         "recommended_negotiation_id": best["negotiation_id"] if best else None,
         "summary": summary,
         "reasons": reasons,
+        "ranking_rule": RANKING_RULE,
         "ranking": ranking,
     }
     quote.status = QuoteStatus.AWAITING_APPROVAL

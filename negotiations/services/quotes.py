@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from negotiations.after_commit import enqueue_first_turns, push_state
+from negotiations.engine import BRAND_PROFILES
 from negotiations.models import Negotiation, Quote, QuoteStatus
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
@@ -35,6 +36,8 @@ def quote_validation_errors(*, quote: Quote) -> dict[str, list[str]]:
     weights = (quote.weight_price, quote.weight_lead_time, quote.weight_payment_terms)
     if sum(w or 0 for w in weights) <= 0:
         add("weight_price", "Give at least one priority a weight above zero.")
+    if quote.brand_profile not in dict(brand_profile_choices()):
+        add("brand_profile", f"Unknown negotiating profile {quote.brand_profile!r}.")
     return errors
 
 
@@ -85,6 +88,24 @@ def brand_strategy_for(quote: Quote) -> str:
     return "boulware" if quote.weight_price >= 60 else "balanced"
 
 
+# The benchmark's yardsticks, not profiles to negotiate a real order with.
+BENCHMARK_ONLY_PROFILES = frozenset({"naive_split"})
+RECOMMENDED_PROFILE_CHOICE = (
+    "",
+    "Recommended: the profile Procur's benchmark measured best for this quote's priorities.",
+)
+
+
+def brand_profile_choices() -> list[tuple[str, str]]:
+    """The negotiating profiles staff may pick for a quote, one sentence each; the blank choice
+    leaves it to :func:`brand_strategy_for`."""
+    return [RECOMMENDED_PROFILE_CHOICE] + [
+        (profile.id, f"{profile.id.replace('_', ' ').capitalize()}: {profile.description}")
+        for profile in BRAND_PROFILES.values()
+        if profile.id not in BENCHMARK_ONLY_PROFILES
+    ]
+
+
 def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) -> list[Negotiation]:
     """Start the three negotiations of a draft quote; their first turns run after commit."""
     errors = quote_validation_errors(quote=quote)
@@ -102,7 +123,8 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
         quote.started_at = timezone.now()
         record_action(quote, None, "Started: negotiating with " + ", ".join(s.name for s in chosen))
         quote.save(update_fields=["status", "started_at"])
-        strategy = brand_strategy_for(quote)
+        # Staff's pick, else the measured best.
+        strategy = quote.brand_profile or brand_strategy_for(quote)
         negotiations = [
             Negotiation.objects.create(
                 quote=quote,
