@@ -1,5 +1,7 @@
 """The admin: staff see and link only their organisation's rows; actions go through services."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -179,6 +181,21 @@ def test_a_quote_lists_its_negotiations_with_token_and_cost_totals(client, super
     assert f"#{ours.pk} (slot 1)" in page
     assert "1800" in page  # 1200 + 600 tokens over the quote's one negotiation
     assert "0.0120" in page  # two calls at 0.006 USD
+
+
+def test_the_quote_admin_shows_and_offers_the_negotiating_profile(client, superuser, ours):
+    ours.brand_strategy = "boulware"
+    ours.save()
+    client.force_login(superuser)
+    listing = _changelist(client, "negotiations_quote")
+    assert "recommended" in listing  # no pick: the measured best
+    page = client.get(
+        reverse("admin:negotiations_quote_change", args=[ours.quote.pk])
+    ).content.decode()
+    assert 'type="radio" name="brand_profile" value="conceder"' in page
+    assert "Concedes early to close quickly." in page
+    assert 'value="naive_split"' not in page
+    assert re.search(r'class="field-brand_strategy">\s*<p>boulware</p>', page)
 
 
 def _act(client, model: str, action: str, rows) -> list[str]:

@@ -1,11 +1,15 @@
 """The dashboard and the new-quote form."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils.html import escape
 
+from negotiations.engine import BRAND_PROFILES
 from negotiations.models import Negotiation, Quote, QuoteStatus, Sender
+from negotiations.services.quotes import BENCHMARK_ONLY_PROFILES, brand_strategy_for
 from tests.factories import NegotiationFactory, QuoteFactory, SupplierFactory
 from tests.ui.conftest import offer
 
@@ -153,3 +157,43 @@ def test_starting_a_draft_from_the_room(staff_client, organisation):
 def test_starting_twice_explains_instead_of_failing(staff_client, started):
     response = staff_client.post(f"/quotes/{started.quote.pk}/start/", follow=True)
     assert "already been started" in response.content.decode()
+
+
+def test_the_form_offers_each_negotiating_profile_with_a_sentence(staff_client):
+    page = staff_client.get("/quotes/new/").content.decode()
+    assert 'name="brand_profile"' in page
+    assert "Recommended: the profile Procur&#x27;s benchmark measured best" in page
+    for profile in BRAND_PROFILES.values():
+        shown = f'value="{profile.id}"' in page and escape(profile.description) in page
+        assert shown == (profile.id not in BENCHMARK_ONLY_PROFILES), profile.id
+    # The recommended choice is the one ticked.
+    assert re.search(r'<input type="radio" name="brand_profile" value=""[^>]* checked', page)
+
+
+@pytest.mark.parametrize(("picked", "weight_price"), [("conceder", "50"), ("tit_for_tat", "80")])
+def test_staffs_pick_is_the_profile_the_brand_agent_negotiates_with(
+    staff_client, organisation, picked, weight_price
+):
+    SupplierFactory.create_batch(3, organisation=organisation)
+    staff_client.post("/quotes/new/", valid_quote(brand_profile=picked, weight_price=weight_price))
+    quote = Quote.objects.get(product="Amber bottle")
+    assert quote.brand_profile == picked
+    assert {n.brand_strategy for n in quote.negotiations.all()} == {picked}
+
+
+@pytest.mark.parametrize("weight_price", ["50", "80"])
+def test_without_a_pick_the_measured_best_profile_is_used(staff_client, organisation, weight_price):
+    SupplierFactory.create_batch(3, organisation=organisation)
+    staff_client.post("/quotes/new/", valid_quote(weight_price=weight_price))
+    quote = Quote.objects.get(product="Amber bottle")
+    assert quote.brand_profile == ""
+    assert {n.brand_strategy for n in quote.negotiations.all()} == {brand_strategy_for(quote)}
+
+
+@pytest.mark.parametrize("profile", ["naive_split", "shark", "<b>"])
+def test_a_profile_not_on_the_list_is_an_inline_error(staff_client, organisation, profile):
+    SupplierFactory.create_batch(3, organisation=organisation)
+    response = staff_client.post("/quotes/new/", valid_quote(brand_profile=profile))
+    assert response.status_code == 200
+    assert "brand_profile" in response.context["form"].errors
+    assert not Quote.objects.exists()

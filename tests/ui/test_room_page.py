@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from negotiations.models import QuoteStatus
+from negotiations import services
+from negotiations.models import NegotiationStatus, QuoteStatus
 from tests.factories import AgentCallFactory, QuoteFactory
 from tests.ui.conftest import ask, offer
 
@@ -103,6 +105,29 @@ def test_the_outcome_shows_the_ranking_and_approve_buttons(staff_client, started
     assert "Lowest total cost" in page
     assert f'name="negotiation" value="{winner.pk}"' in page
     assert f'action="/quotes/{quote.pk}/close/"' in page
+
+
+def test_the_outcome_shows_the_money_each_deal_left_on_the_table(staff_client, started):
+    quote = started.quote
+    agreed, *others = started.negotiations
+    offer(agreed, 3, "2.30")  # the supplier's second offer: 0.20 in one round
+    agreed.status, agreed.final_terms = NegotiationStatus.AGREED, offer(agreed, 4, "2.20").terms
+    agreed.save()
+    for negotiation in others:
+        negotiation.status = NegotiationStatus.WALKED_AWAY
+        negotiation.save()
+    quote.status, quote.started_at = QuoteStatus.EVALUATING, timezone.now()
+    quote.save()
+    services.quote_evaluate(quote=quote)
+    quote.refresh_from_db()
+    [entry] = [e for e in quote.recommendation["ranking"] if e["negotiation_id"] == agreed.pk]
+    page = staff_client.get(f"/quotes/{quote.pk}/").content.decode()
+    assert "Left on the table" in page and "Pareto gap" in page
+    assert f"≈ {entry['left_on_table']}" in page
+    assert "known: 2500.00" in page  # (2.20 - its 1.70 cost floor) x 5000
+    assert f"{entry['pareto_distance']:.3f}" in page
+    assert "Money left on the table (estimate)" in page
+    assert "then the supplier&#x27;s name in alphabetical order" in page  # the ranking rule
 
 
 def test_a_draft_quote_offers_to_start(staff_client, organisation):
