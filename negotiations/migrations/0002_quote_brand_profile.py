@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('negotiations', '0001_initial'),
+        ("negotiations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quote',
-            name='brand_profile',
-            field=models.CharField(blank=True, help_text='How the brand agent concedes; blank for the one Procur measured best.', max_length=40, verbose_name='negotiating profile'),
+            model_name="quote",
+            name="brand_profile",
+            field=models.CharField(
+                blank=True,
+                help_text="How the brand agent concedes; blank for the one Procur measured best.",
+                max_length=40,
+                verbose_name="negotiating profile",
+            ),
         ),
     ]
