@@ -12,17 +12,17 @@ import argparse
 import statistics
 from dataclasses import dataclass, field
 
-from negotiations.engine.bench import (
-    BASELINE,
-    FULL_SCENARIOS,
-    QUICK_SCENARIOS,
-    generate_scenarios,
-)
 from negotiations.engine.deal_quality import estimated_room, known_room
 from negotiations.engine.moves import OFFER_ACTIONS, Side
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
 from negotiations.engine.simulate import Outcome, simulate
+from negotiations.engine.tournament import (
+    BASELINE,
+    FULL_SCENARIOS,
+    QUICK_SCENARIOS,
+    generate_scenarios,
+)
 
 
 @dataclass
