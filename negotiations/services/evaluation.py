@@ -196,10 +196,10 @@ def _left_on_table(entry: dict, currency: str) -> list[str]:
     else:
         low, high = entry["left_on_table_range"]
         lines = [
-            f"Money left on the table (estimate): about {entry['left_on_table']} {currency} "
-            f"(plausibly {low} to {high}); the supplier looked willing to go to "
-            f"{entry['supplier_floor_estimate']} {currency} a unit, by "
-            f"{_METHODS[entry['left_on_table_method']]}."
+            f"Money left on the table (estimate): about {entry['left_on_table']} {currency}, "
+            f"{low} to {high} within the estimate's bounds; by "
+            f"{_METHODS[entry['left_on_table_method']]}, the supplier looked willing to go to "
+            f"{entry['supplier_floor_estimate']} {currency} a unit."
         ]
     if entry["left_on_table_known"] is not None:
         lines.append(
