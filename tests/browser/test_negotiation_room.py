@@ -180,6 +180,7 @@ def test_staff_watch_guide_answer_and_award_live(
     page.fill("#id_needed_by", (date.today() + timedelta(days=60)).isoformat())
     page.fill("#id_max_rounds", "10")
     page.fill("#id_question_budget", "1")  # one question for the whole quote: then it can end
+    page.check("label:has-text('Boulware: Holds firm until late') input[type=radio]")
     page.click("text=Create and start negotiating")
     page.wait_for_selector("text=The maximum price cannot be below the target price.")
     page.fill("#id_max_price", "2.40")
@@ -189,6 +190,7 @@ def test_staff_watch_guide_answer_and_award_live(
     quote = Quote.objects.get(product="Custom 500 ml amber glass bottle")
     negotiations = {n.supplier.name: n for n in Negotiation.objects.filter(quote=quote)}
     assert set(negotiations) == {s.name for s in suppliers}
+    assert {n.brand_strategy for n in negotiations.values()} == {"boulware"}  # staff's pick
     page.wait_for_selector("#room[data-live=open]")
     page.evaluate("window.roomNeverReloaded = true")
 
@@ -226,6 +228,17 @@ def test_staff_watch_guide_answer_and_award_live(
     # All three end: the comparison and the recommendation appear; staff approve the winner.
     approve = page.wait_for_selector("#quote-outcome .recommended button:has-text('Approve')")
     assert page.locator("#quote-outcome .recommendation").inner_text().startswith("Recommendation")
+    # Each deal shows the money it left on the table: the estimate and, for these simulated
+    # suppliers, the known figure.
+    quote.refresh_from_db()
+    for entry in quote.recommendation["ranking"]:
+        if entry["status"] != "agreed":
+            continue
+        row = page.locator(f"#quote-outcome tr:has(input[value='{entry['negotiation_id']}'])")
+        cell = row.locator(".left-on-table").inner_text()
+        estimate = f"≈ {entry['left_on_table']}" if entry["left_on_table"] else "no estimate"
+        assert estimate in cell and f"known: {entry['left_on_table_known']}" in cell
+    assert "Money left on the table" in page.locator("#quote-outcome .recommendation").inner_text()
     approve.click()
     page.wait_for_selector("#quote-outcome >> text=Awarded to")
     page.screenshot(path=SCREENSHOTS / "room-awarded.png", full_page=True)
