@@ -20,7 +20,9 @@ $(VENV)/.synced: pyproject.toml uv.lock | uv
 
 setup: $(VENV)/.synced
 
+# Settings only name var/ (the SQLite database, beat's schedule, static files): created here.
 migrate: setup
+	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput
 
 seed: migrate

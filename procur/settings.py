@@ -16,8 +16,10 @@ from procur.ops.logging import logging_config
 from procur.ratelimit import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Files of a local run (the SQLite databases, the embedded Redis, beat's schedule, collected
+# static files). Settings only name it: whatever writes there first creates it (`make run`, the
+# embedded Redis, the test suite's conftest).
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
@@ -169,25 +171,32 @@ def channel_prefix(url: str) -> str:
     return f"procur-db{db}:"
 
 
+def channel_layers(url: str) -> dict:
+    """Pub/sub: a push is one PUBLISH that each daphne process receives once and hands to its own
+    sockets, not one Redis list entry per socket. Delivery is at-most-once either way; the room's
+    consumer fills any gap from the database."""
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [url], "prefix": channel_prefix(url)},
+        }
+    }
+
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
+
+
 def redis_settings(url: str) -> dict:
-    """Everything that talks to Redis, from one URL (the test suite re-points it with this)."""
+    """The settings above that name the Redis URL, for ``url`` (the test suite re-points them)."""
     return {
         "REDIS_URL": url,
         "CELERY_BROKER_URL": url,
         "CELERY_RESULT_BACKEND": url,
-        # Pub/sub: a push is one PUBLISH that each daphne process receives once and hands to
-        # its own sockets, not one Redis list entry per socket. Delivery is at-most-once either
-        # way; the room's consumer fills any gap from the database.
-        "CHANNEL_LAYERS": {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": channel_prefix(url)},
-            }
-        },
+        "CHANNEL_LAYERS": channel_layers(url),
     }
 
-
-globals().update(redis_settings(REDIS_URL))
 
 # --- The language model ------------------------------------------------------------------------
 PROCUR_LLM = env.str("PROCUR_LLM", default="scripted")
@@ -217,8 +226,14 @@ if PROCUR_LLM == "anthropic" and not ANTHROPIC_API_KEY:
     )
 # Seconds added before each agent turn, to watch a negotiation unfold at a human pace.
 PROCUR_TURN_DELAY = env.float("PROCUR_TURN_DELAY", default=0.0)
-# Seconds the scripted voice sleeps in each turn, standing in for an LLM call (benchmarks).
-PROCUR_SIMULATED_LLM_LATENCY = env.float("PROCUR_SIMULATED_LLM_LATENCY", default=0.0)
+# Seconds the scripted voice takes for each turn, standing in for an LLM call. On embedded
+# defaults (`make run` as a newcomer first meets it) it keeps a model's pace, so there is time to
+# watch the three negotiations and guide them; elsewhere (and in the test suite) it answers at
+# once unless set (benchmarks set it).
+EMBEDDED_SCRIPTED_PACE = 1.5
+PROCUR_SIMULATED_LLM_LATENCY = env.float(
+    "PROCUR_SIMULATED_LLM_LATENCY", default=EMBEDDED_SCRIPTED_PACE if EMBEDDED_REDIS else 0.0
+)
 if PROCUR_SIMULATED_LLM_LATENCY < 0:
     raise ImproperlyConfigured(
         f"PROCUR_SIMULATED_LLM_LATENCY={PROCUR_SIMULATED_LLM_LATENCY}: set it to 0 or more seconds."
@@ -286,7 +301,6 @@ if SENTRY_DSN:
 # --- Static files, i18n --------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
@@ -315,7 +329,8 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+# JSON lines for production's log collectors; readable lines in a development terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "console"}:
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: set it to 'json' or 'console'.")
 LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"), json=LOG_FORMAT == "json")

@@ -5,6 +5,7 @@ shares a broker with a ``make run`` on the same machine.
 """
 
 import atexit
+import os
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -27,6 +28,13 @@ def _point_at_embedded_redis() -> None:
     celery_app.conf.update(broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL)
 
 
+# The suite writes under var/ (the SQLite test database, the embedded Redis, worker logs), and
+# the web servers it starts serve var/static: settings only name these folders.
+settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The scripted voice answers at once in the suite (here and in the processes it starts), whatever
+# the embedded defaults' pace: a test that needs time between turns sets a pace of its own.
+os.environ["PROCUR_SIMULATED_LLM_LATENCY"] = "0"
+settings.PROCUR_SIMULATED_LLM_LATENCY = 0.0
 if settings.EMBEDDED_REDIS:
     _point_at_embedded_redis()
 

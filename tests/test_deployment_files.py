@@ -56,6 +56,14 @@ def test_compose_runs_what_make_run_runs():
     assert "celery -A procur worker" in procfile["worker"]
 
 
+def test_make_run_starts_a_worker_or_beat_that_exits_again():
+    # honcho stops every process when one exits: the supervisor keeps the app serving.
+    for name in ("Procfile", "Procfile.embedded"):
+        commands = procfile_commands(name)
+        for process in ("worker", "beat"):
+            assert f"-m procur.supervise --name {process} -- " in commands[process], name
+
+
 def test_embedded_procfile_adds_only_the_embedded_redis():
     embedded = procfile_commands("Procfile.embedded")
     assert set(embedded) == set(procfile_commands("Procfile")) | {"redis"}
