@@ -14,7 +14,8 @@ run a turn twice, or to kill it anywhere:
    negotiation and locks its row; an ACCEPT is checked again (exactly the other side's offer on
    the table, inside both sides' limits: else the negotiation fails with the reason, and with
    nothing on the table it is a REJECT); then store the message, and enqueue the next turn
-   after commit.
+   after commit. Staff guidance that came in while the brand agent was deciding makes it decide
+   again (the same turn, at once) rather than send a move that ignores it.
 
 Each step is as few database round trips as it can be (docs/benchmarks.md measures them): a
 turn's overhead is mostly round trips.
@@ -46,6 +47,7 @@ from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import (
     RUNNING_STATUSES,
     AgentCall,
+    Message,
     Negotiation,
     NegotiationStatus,
     Quote,
@@ -70,6 +72,10 @@ STATUS_FIELDS = [
 ]
 
 
+class _GuidedMeanwhile(Exception):
+    """Staff guided the brand while it was deciding: its move is not stored."""
+
+
 @dataclass(frozen=True)
 class TurnOutcome:
     """What became of a turn task: ``retry_in`` seconds is set when the task should retry."""
@@ -92,7 +98,10 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
     except Exception as exc:  # a defect or bad data: counted like any failed delivery
         logger.exception("turn %s of negotiation %s raised", turn, negotiation_id)
         return _release_after_failure(negotiation_id, turn, token, f"{type(exc).__name__}: {exc}")
-    return _commit(negotiation, turn, token, context, agent_turn)
+    try:
+        return _commit(negotiation, turn, token, context, agent_turn)
+    except _GuidedMeanwhile:
+        return _decide_again(negotiation_id, turn, token)
 
 
 def _lease_expiry(now: datetime) -> datetime:
@@ -218,6 +227,28 @@ def _take_question(quote_id: int) -> bool:
     )
 
 
+def _guided_since(negotiation_id: int, context: AgentContext) -> bool:
+    """Whether staff guidance was stored after the transcript ``context`` was built from."""
+    seen = context.transcript[-1].seq if context.transcript else 0
+    return Message.objects.filter(
+        negotiation_id=negotiation_id, sender=Sender.STAFF, guidance__isnull=False, seq__gt=seen
+    ).exists()
+
+
+@transaction.atomic
+def _decide_again(negotiation_id: int, turn: int, token: str) -> TurnOutcome:
+    """Hand back the lease and play the same turn again now, with the guidance in its context.
+    The delivery is not counted: nothing failed."""
+    negotiation = lock_negotiation(negotiation_id)
+    if negotiation.lease_token != token:
+        return TurnOutcome("lease lost")
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.turn_deliveries = max(negotiation.turn_deliveries - 1, 0)
+    negotiation.save(update_fields=["lease_token", "lease_expires_at", "turn_deliveries"])
+    enqueue_turn(negotiation, turn)
+    return TurnOutcome("guided meanwhile")
+
+
 @transaction.atomic
 def _discard(negotiation_id: int, token: str) -> TurnOutcome:
     """Paused or cancelled meanwhile, or our lease ran out and another copy took over."""
@@ -255,7 +286,12 @@ def _commit(
     if ours.filter(last_activity_at=read_at).update(**progress):
         seq = (context.transcript[-1].seq if context.transcript else 0) + 1
     elif ours.update(**progress):
-        seq = None  # staff or the sweep wrote meanwhile: append_message reads the last seq
+        # Staff or the sweep wrote meanwhile. The row is locked now, so nothing more comes in
+        # before this turn is stored: a brand move made without the guidance it got is rolled
+        # back (the caller plays the turn again); otherwise append_message reads the last seq.
+        if context.side is Side.BRAND and _guided_since(negotiation.pk, context):
+            raise _GuidedMeanwhile
+        seq = None
     else:
         return _discard(negotiation.pk, token)
     for field, value in progress.items():

@@ -1,6 +1,9 @@
-"""The whole room in a real browser: two daphne processes (``procur.web``) serving the real ASGI
-app, a real Celery worker, PostgreSQL and Redis. Nothing is reloaded after the room opens: every
-message, status and chart update arrives over the websocket.
+"""The whole room in a real browser, as a newcomer's first run has it: two daphne processes
+(``procur.web``) serving the real ASGI app, a real Celery worker, Redis, and the suite's database
+(PostgreSQL, or on embedded defaults the SQLite test file, which the server opens too). The
+scripted voice keeps the pace ``make run`` gives it on embedded defaults. Nothing is reloaded
+after the room opens: every message, status and chart update arrives over the websocket; and the
+browser's console stays free of errors throughout.
 
 Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/`` when
 ``PROCUR_UPDATE_SCREENSHOTS=1`` (otherwise to a temporary folder, so a test run leaves git clean).
@@ -8,7 +11,6 @@ Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/
 
 import os
 import re
-import socket
 import subprocess
 import tempfile
 import time
@@ -19,11 +21,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from negotiations.models import Negotiation, Quote, QuoteStatus
-from procur import web
+from procur import embedded_redis, web
 from tests.factories import SupplierFactory
+from tests.test_negotiate_demo import database_url
 from vendors.models import Temperament
 
 pytestmark = [
@@ -31,10 +33,6 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="apt-get install chromium"),
-    pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-        reason="daphne runs in another process and needs the shared PostgreSQL test database",
-    ),
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,33 +42,19 @@ SCREENSHOTS = (
     else Path(tempfile.mkdtemp(prefix="procur-screenshots-"))
 )
 CHROMIUM = "/usr/bin/chromium"
-TURN_DELAY = 0.8  # seconds before each agent turn: time for the browser to intervene
 WAIT_MS = 90_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]  # already renamed to the test database by pytest-django
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def server(transactional_db, settings) -> Iterator[str]:
     """The web server (``procur.web``) on a free port, on the test database and this run's
-    Redis."""
-    settings.PROCUR_TURN_DELAY = TURN_DELAY  # the in-process worker schedules the next turns
-    port = _free_port()
+    Redis; the suite's worker plays the turns at the pace of ``make run`` on embedded defaults."""
+    settings.PROCUR_SIMULATED_LLM_LATENCY = settings.EMBEDDED_SCRIPTED_PACE
+    port = embedded_redis.free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
-        "PROCUR_TURN_DELAY": str(TURN_DELAY),
         "DEBUG": "true",
     }
     process = subprocess.Popen(
@@ -97,6 +81,8 @@ def server(transactional_db, settings) -> Iterator[str]:
 
 @pytest.fixture
 def browser_page(monkeypatch):
+    """A Chromium page; after the test, nothing in its console may be an error (a failed load,
+    a script error): ``page.console_errors`` collects them."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
@@ -109,6 +95,12 @@ def browser_page(monkeypatch):
         )
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.set_default_timeout(WAIT_MS)
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda m: m.type == "error" and page.console_errors.append(f"{m.text} ({m.location})"),
+        )
+        page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
         yield page
         browser.close()
 
@@ -199,13 +191,14 @@ def test_staff_watch_guide_answer_and_award_live(
         page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-supplier")
         page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-brand")
 
-    # An intervention shows up in its column, followed by the brand agent acting on it.
+    # Guidance lands in the running negotiation: it shows up in its column, and the brand agent's
+    # next move comes with a note of how it applied it.
     hardball = negotiations["Pacific Glassworks"]
     page.fill(f"#guidance-{hardball.pk}", "Push for net 45 payment terms, please.")
     page.click(f"#neg-guidance-{hardball.pk} button")
     staff = f"#transcript-{hardball.pk} .msg-staff:has-text('net 45 payment terms')"
     page.wait_for_selector(staff)
-    page.wait_for_selector(f"{staff} ~ .msg-brand")
+    page.wait_for_selector(f"{staff} ~ .msg-system:has-text('staff named net 45') + .msg-brand")
     page.screenshot(path=SCREENSHOTS / "room-mid-negotiation.png", full_page=True)
 
     # The socket drops; the page reconnects by itself and catches up from its last seqs.
@@ -257,3 +250,4 @@ def test_staff_watch_guide_answer_and_award_live(
             f"#transcript-{negotiation.pk} [data-seq]", "els => els.map(e => +e.dataset.seq)"
         )
         assert shown == seqs
+    assert page.console_errors == []

@@ -74,6 +74,34 @@ def test_a_staff_message_stored_while_the_agent_moves_keeps_the_seqs_in_order(
     assert senders == [(1, Sender.BRAND), (2, Sender.STAFF), (3, Sender.SUPPLIER)]
 
 
+def test_guidance_that_comes_while_the_brand_decides_makes_it_decide_again(
+    negotiation, user, monkeypatch
+):
+    # An LLM (or the paced scripted voice) takes seconds to decide: staff guide meanwhile.
+    from negotiations.services import turns
+
+    play(negotiation, 2)
+    move = turns.take_turn
+
+    def move_while_staff_guides(context):
+        services.negotiation_guide(negotiation=negotiation, author=user, text="Walk away.")
+        return move(context)
+
+    monkeypatch.setattr(turns, "take_turn", move_while_staff_guides)
+    deliveries = Negotiation.objects.get(pk=negotiation.pk).turn_deliveries
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=3).result == "guided meanwhile"
+    negotiation.refresh_from_db()
+    assert negotiation.turns_taken == 2 and negotiation.lease_token == ""
+    assert negotiation.turn_deliveries == deliveries  # not counted: nothing failed
+    assert negotiation.messages.latest("seq").sender == Sender.STAFF  # no move ignoring it
+
+    monkeypatch.setattr(turns, "take_turn", move)
+    assert services.turn_run(negotiation_id=negotiation.pk, turn=3).result == "walked_away"
+    note, brand = negotiation.messages.order_by("-seq")[:2][::-1]
+    assert note.text == "Staff guidance applied: Staff asked to walk away."
+    assert brand.action == "walk_away"
+
+
 def test_running_the_same_turn_twice_stores_one_message(negotiation):
     first = services.turn_run(negotiation_id=negotiation.pk, turn=1)
     again = services.turn_run(negotiation_id=negotiation.pk, turn=1)
