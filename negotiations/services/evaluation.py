@@ -248,9 +248,17 @@ def _comparison(best: dict, other: dict, currency: str) -> str:
             (better if (delta > 0) == more_is_better else worse).append(phrase)
     parts = [f"better: {', '.join(better)}"] if better else []
     parts += [f"worse: {', '.join(worse)}"] if worse else []
+    left = (
+        f"about {other['left_on_table']} {currency} (estimate)"
+        if other["left_on_table"] is not None
+        else "no estimate"
+    )
+    if other["left_on_table_known"] is not None:
+        left += f", {other['left_on_table_known']} {currency} known"
     return (
         f"{other['supplier']} ({'; '.join(parts) or 'the same terms'}) scores "
-        f"{other['brand_utility']:.2f} against {best['brand_utility']:.2f} on your priorities."
+        f"{other['brand_utility']:.2f} against {best['brand_utility']:.2f} on your priorities; "
+        f"money left on the table: {left}."
     )
 
 

@@ -116,6 +116,21 @@ def test_the_recommendation_explains_the_money_left_on_the_table(organisation):
     assert "not in the score" in reasons  # savings against the opening, for information
 
 
+def test_the_recommendation_gives_each_runner_ups_money_left_on_the_table(organisation):
+    quote = _quote(organisation)
+    best = SupplierFactory(organisation=organisation, name="Acme Glass")
+    runner_up = SupplierFactory(organisation=organisation, name="Zulu Glass")
+    _agreed(quote, best, 1, ["2.50", "2.30"], _terms("2.00"))
+    _agreed(quote, runner_up, 2, ["2.60", "2.40"], _terms("2.30"))
+    recommendation = _evaluated(quote)
+    entry = next(e for e in recommendation["ranking"] if e["supplier"] == "Zulu Glass")
+    [line] = [r for r in recommendation["reasons"] if r.startswith("Zulu Glass (")]
+    assert line.endswith(
+        f"money left on the table: about {entry['left_on_table']} USD (estimate), "
+        "3000.00 USD known."  # (2.30 - 1.70) x 5000
+    )
+
+
 def test_a_deal_after_a_single_offer_has_no_estimate_but_its_known_room(organisation):
     quote = _quote(organisation)
     supplier = SupplierFactory(organisation=organisation, cost_floor=Decimal("1.70"))
