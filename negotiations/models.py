@@ -194,11 +194,32 @@ class Sender(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+class MessageAudience(models.TextChoices):
+    SHARED = "shared", "Shared with the supplier"
+    INTERNAL = "internal", "Internal"
+
+
+def message_audience(sender: str, action: str) -> MessageAudience:
+    """Who a message is for, decided here and nowhere else.
+
+    Shared: what the brand and the supplier said to each other (offers, counters, accepts,
+    rejections, walk-aways, their messages). Internal: everything else (staff guidance and
+    answers, the brand's questions to its staff, system notes such as how guidance was applied).
+    """
+    if sender in (Sender.BRAND, Sender.SUPPLIER) and action != "ask_info":
+        return MessageAudience.SHARED
+    return MessageAudience.INTERNAL
+
+
 class Message(models.Model):
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveIntegerField()
     round = models.PositiveSmallIntegerField(default=0)
     sender = models.CharField(max_length=10, choices=Sender.choices)
+    # Set from sender and action by message_audience() when stored; internal unless shared.
+    audience = models.CharField(
+        max_length=10, choices=MessageAudience.choices, default=MessageAudience.INTERNAL
+    )
     # An agent's message carries the engine's action (propose, counter, accept, ...); staff's
     # carry GUIDANCE or ANSWER, and system messages "message".
     GUIDANCE = "guidance"

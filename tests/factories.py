@@ -5,7 +5,15 @@ from decimal import Decimal
 
 import factory
 
-from negotiations.models import AgentCall, Message, Negotiation, NegotiationStatus, Quote, Sender
+from negotiations.models import (
+    AgentCall,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+    message_audience,
+)
 from procur.accounts.models import Organisation, User
 from vendors.models import Supplier, Temperament
 
@@ -88,6 +96,7 @@ class MessageFactory(factory.django.DjangoModelFactory):
     round = 1
     sender = Sender.SUPPLIER
     action = "propose"
+    audience = factory.LazyAttribute(lambda m: message_audience(m.sender, m.action))
     text = "We can offer 2.40 per unit."
     terms = factory.LazyFunction(
         lambda: {

@@ -39,7 +39,7 @@ class QuoteFacts:
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    """One message of the negotiation as both agents see it (``sender``: brand, supplier,
+    """One message of the negotiation as an agent sees it (``sender``: brand, supplier,
     staff or system)."""
 
     seq: int
@@ -54,16 +54,17 @@ class TranscriptLine:
 class AgentContext:
     """Everything one side needs for its move.
 
-    ``brand`` is the brand's effective preferences (after staff guidance); ``guidance_notes``
-    say how the brand applied staff guidance since its last move, and its next message must
-    state them. ``transcript`` is every message so far, staff and system ones included.
+    ``brand`` is the brand's effective preferences (after staff guidance), None in the
+    supplier's context; ``guidance_notes`` say how the brand applied staff guidance since its
+    last move (for the brand's model and for staff, never for its message). ``transcript`` is
+    every message the side may read: the brand's, all of them; the supplier's, the shared ones.
     ``confidential`` is what the brand's messages must not disclose (empty for the supplier).
     """
 
     side: Side
     turn: int
     state: NegotiationState
-    brand: BrandPreferences
+    brand: BrandPreferences | None
     supplier: SupplierPreferences
     quote: QuoteFacts
     supplier_name: str

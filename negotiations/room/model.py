@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from negotiations import charts, selectors
-from negotiations.models import Message, Negotiation, NegotiationStatus, Quote
+from negotiations.models import Message, MessageAudience, Negotiation, NegotiationStatus, Quote
 
 
 class Audience(StrEnum):
@@ -16,11 +16,16 @@ class Audience(StrEnum):
     :func:`visible_messages`, so what it may not see is left out in one place."""
 
     STAFF = "staff"
+    SUPPLIER = "supplier"
+    """The supplier side (its agent today, the supplier portal and exports next)."""
 
 
 def visible_messages(messages: QuerySet[Message], audience: Audience) -> QuerySet[Message]:
-    """The messages of ``messages`` that ``audience`` may read (staff: all of them)."""
-    return messages
+    """The messages of ``messages`` that ``audience`` may read: staff all of them, the supplier
+    side the shared ones only (see :func:`negotiations.models.message_audience`)."""
+    if audience is Audience.STAFF:
+        return messages
+    return messages.filter(audience=MessageAudience.SHARED)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ delivery saw.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
 from negotiations.agents.disclosure import Confidential, price_figures
@@ -20,7 +21,8 @@ from negotiations.engine import (
     Turn,
     apply_guidance,
 )
-from negotiations.models import Message, Negotiation, Sender
+from negotiations.models import Message, Negotiation, Quote, Sender
+from negotiations.room.model import Audience, visible_messages
 from negotiations.services.preferences import brand_preferences, supplier_preferences
 
 AGENT_SENDERS = (Sender.BRAND, Sender.SUPPLIER)
@@ -128,52 +130,108 @@ def load_negotiation(negotiation_id: int) -> Negotiation:
     return Negotiation.objects.select_related("quote", "supplier").get(pk=negotiation_id)
 
 
+@dataclass(frozen=True)
+class PreparedTurn:
+    """A turn's context, the brand's effective preferences (after staff guidance) that the
+    commit checks an agreement against, and the last seq of the transcript as it was read."""
+
+    context: AgentContext
+    brand: BrandPreferences
+    last_seq: int
+
+
 def build_context(negotiation: Negotiation, turn: int) -> AgentContext:
     """What the agent of the side to move sees (``negotiation`` from :func:`load_negotiation`)."""
+    return prepare_turn(negotiation, turn).context
+
+
+def prepare_turn(negotiation: Negotiation, turn: int) -> PreparedTurn:
+    """Read the negotiation for a turn (see :class:`PreparedTurn`).
+
+    The brand's context holds everything; the supplier's is built from the shared messages only
+    (:func:`~negotiations.room.model.visible_messages`, which every supplier-side reader uses):
+    no staff or system entry, no question of the brand to its staff, none of the brand's
+    reasoning, no brand preference.
+    """
     quote = negotiation.quote
     messages = list(negotiation.messages.order_by("seq"))
+    last_seq = messages[-1].seq if messages else 0
     agent_messages = [m for m in messages if m.sender in AGENT_SENDERS]
     side = next_side(agent_messages)
     last_brand_seq = max((m.seq for m in agent_messages if m.sender == Sender.BRAND), default=0)
     brand, notes, directive = effective_brand(negotiation, messages, last_brand_seq)
-    is_brand = side is Side.BRAND
-    state = NegotiationState(
-        round=round_for(side, negotiation, agent_messages),
-        max_rounds=quote.max_rounds,
-        history=tuple(Turn(Side(m.sender), move_of(m), max(m.round, 1)) for m in agent_messages),
-        competing_offers=competing_offers(negotiation) if is_brand else (),
-        questions_left=quote.questions_left if is_brand else 0,
-        clarifications=tuple(c["answer"] for c in quote.clarifications) if is_brand else (),
-        directive=directive if is_brand else None,
-    )
-    return AgentContext(
+    round_ = round_for(side, negotiation, agent_messages)
+    if side is Side.BRAND:
+        state = NegotiationState(
+            round=round_,
+            max_rounds=quote.max_rounds,
+            history=tuple(_turn(m) for m in agent_messages),
+            competing_offers=competing_offers(negotiation),
+            questions_left=quote.questions_left,
+            clarifications=tuple(c["answer"] for c in quote.clarifications),
+            directive=directive,
+        )
+        context = AgentContext(
+            side=side,
+            turn=turn,
+            state=state,
+            brand=brand,
+            supplier=supplier_preferences(negotiation.supplier),
+            quote=quote_facts(quote),
+            supplier_name=negotiation.supplier.name,
+            transcript=tuple(_line(m) for m in messages),
+            guidance_notes=notes,
+            confidential=confidential(negotiation, messages),
+            seed=negotiation.seed * 1000 + turn,
+        )
+        return PreparedTurn(context, brand, last_seq)
+    shared = list(visible_messages(negotiation.messages.order_by("seq"), Audience.SUPPLIER))
+    context = AgentContext(
         side=side,
         turn=turn,
-        state=state,
-        brand=brand,
+        state=NegotiationState(
+            round=round_,
+            max_rounds=quote.max_rounds,
+            history=tuple(_turn(m, reasons=m.sender == Sender.SUPPLIER) for m in shared),
+        ),
+        brand=None,
         supplier=supplier_preferences(negotiation.supplier),
-        quote=QuoteFacts(
-            product=quote.product,
-            description=quote.description,
-            quantity=quote.quantity,
-            unit=quote.unit,
-            currency=quote.currency,
-            requirements=quote.requirements,
-            needed_by=quote.needed_by,
-        ),
+        quote=quote_facts(quote),
         supplier_name=negotiation.supplier.name,
-        transcript=tuple(
-            TranscriptLine(
-                seq=m.seq,
-                round=m.round,
-                sender=m.sender,
-                action=m.action,
-                text=m.text,
-                terms=Terms.from_dict(m.terms) if m.terms else None,
-            )
-            for m in messages
-        ),
-        guidance_notes=notes if is_brand else (),
-        confidential=confidential(negotiation, messages) if is_brand else Confidential(),
+        transcript=tuple(_line(m) for m in shared),
         seed=negotiation.seed * 1000 + turn,
+    )
+    return PreparedTurn(context, brand, last_seq)
+
+
+def quote_facts(quote: Quote) -> QuoteFacts:
+    """What both sides know of the quote (the request the suppliers were sent)."""
+    return QuoteFacts(
+        product=quote.product,
+        description=quote.description,
+        quantity=quote.quantity,
+        unit=quote.unit,
+        currency=quote.currency,
+        requirements=quote.requirements,
+        needed_by=quote.needed_by,
+    )
+
+
+def _turn(message: Message, *, reasons: bool = True) -> Turn:
+    """The message as a turn of the history; without ``reasons``, the move without its
+    strategies and rationale (the other side's reasoning is not theirs to read)."""
+    move = move_of(message)
+    if not reasons:
+        move = Move(move.action, move.terms, question=move.question)
+    return Turn(Side(message.sender), move, max(message.round, 1))
+
+
+def _line(message: Message) -> TranscriptLine:
+    return TranscriptLine(
+        seq=message.seq,
+        round=message.round,
+        sender=message.sender,
+        action=message.action,
+        text=message.text,
+        terms=Terms.from_dict(message.terms) if message.terms else None,
     )

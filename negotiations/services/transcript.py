@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from negotiations.after_commit import push_message
-from negotiations.models import Message, Negotiation, Quote, Sender
+from negotiations.models import Message, Negotiation, Quote, Sender, message_audience
 
 
 def lock_negotiation(negotiation_id: int) -> Negotiation:
@@ -44,6 +44,7 @@ def append_message(
         round=negotiation.round,
         sender=sender,
         action=action,
+        audience=message_audience(sender, action),
         text=text,
         **fields,
     )

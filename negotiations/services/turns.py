@@ -32,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from negotiations.after_commit import enqueue_turn, push_state
-from negotiations.agents import AgentContext, AgentTurn, AgentUnavailable, take_turn
+from negotiations.agents import AgentTurn, AgentUnavailable, take_turn
 from negotiations.engine import (
     Action,
     Side,
@@ -53,7 +53,7 @@ from negotiations.models import (
     Quote,
     Sender,
 )
-from negotiations.services.context import build_context, load_negotiation
+from negotiations.services.context import PreparedTurn, load_negotiation, prepare_turn
 from negotiations.services.evaluation import negotiation_ended
 from negotiations.services.preferences import brand_preferences
 from negotiations.services.transcript import append_message, lock_negotiation
@@ -91,15 +91,15 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
         return claimed
     try:
         negotiation = load_negotiation(negotiation_id)
-        context = build_context(negotiation, turn)
-        agent_turn = take_turn(context)
+        prepared = prepare_turn(negotiation, turn)
+        agent_turn = take_turn(prepared.context)
     except AgentUnavailable as exc:
         return _release_after_failure(negotiation_id, turn, token, str(exc))
     except Exception as exc:  # a defect or bad data: counted like any failed delivery
         logger.exception("turn %s of negotiation %s raised", turn, negotiation_id)
         return _release_after_failure(negotiation_id, turn, token, f"{type(exc).__name__}: {exc}")
     try:
-        return _commit(negotiation, turn, token, context, agent_turn)
+        return _commit(negotiation, turn, token, prepared, agent_turn)
     except _GuidedMeanwhile:
         return _decide_again(negotiation_id, turn, token)
 
@@ -227,11 +227,13 @@ def _take_question(quote_id: int) -> bool:
     )
 
 
-def _guided_since(negotiation_id: int, context: AgentContext) -> bool:
-    """Whether staff guidance was stored after the transcript ``context`` was built from."""
-    seen = context.transcript[-1].seq if context.transcript else 0
+def _guided_since(negotiation_id: int, last_seq: int) -> bool:
+    """Whether staff guidance was stored after the transcript read up to ``last_seq``."""
     return Message.objects.filter(
-        negotiation_id=negotiation_id, sender=Sender.STAFF, guidance__isnull=False, seq__gt=seen
+        negotiation_id=negotiation_id,
+        sender=Sender.STAFF,
+        guidance__isnull=False,
+        seq__gt=last_seq,
     ).exists()
 
 
@@ -261,9 +263,14 @@ def _discard(negotiation_id: int, token: str) -> TurnOutcome:
 
 @transaction.atomic
 def _commit(
-    negotiation: Negotiation, turn: int, token: str, context: AgentContext, agent_turn: AgentTurn
+    negotiation: Negotiation,
+    turn: int,
+    token: str,
+    prepared: PreparedTurn,
+    agent_turn: AgentTurn,
 ) -> TurnOutcome:
     """Store the turn. ``negotiation`` is the row as the context was built from it."""
+    context, brand = prepared.context, prepared.brand
     # One UPDATE checks that the turn is still ours to store (our lease holds, the turn is still
     # next, nobody paused or cancelled the negotiation), stores the turn's progress and takes the
     # row lock for the rest of the transaction: the seq below is then taken by us alone.
@@ -284,12 +291,12 @@ def _commit(
         pk=negotiation.pk, lease_token=token, turns_taken=turn - 1, status__in=RUNNING_STATUSES
     )
     if ours.filter(last_activity_at=read_at).update(**progress):
-        seq = (context.transcript[-1].seq if context.transcript else 0) + 1
+        seq = prepared.last_seq + 1
     elif ours.update(**progress):
         # Staff or the sweep wrote meanwhile. The row is locked now, so nothing more comes in
         # before this turn is stored: a brand move made without the guidance it got is rolled
         # back (the caller plays the turn again); otherwise append_message reads the last seq.
-        if context.side is Side.BRAND and _guided_since(negotiation.pk, context):
+        if context.side is Side.BRAND and _guided_since(negotiation.pk, prepared.last_seq):
             raise _GuidedMeanwhile
         seq = None
     else:
@@ -309,7 +316,7 @@ def _commit(
             action = Action.REJECT
             violations.append(NOTHING_ON_THE_TABLE)
         elif problems := agreement_violations(
-            move.terms, on_table, context.brand, context.supplier, context.quote.quantity
+            move.terms, on_table, brand, context.supplier, context.quote.quantity
         ):
             _fail(
                 negotiation,
@@ -320,11 +327,13 @@ def _commit(
     status_before = negotiation.status
     question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
     if action is Action.ASK_INFO and not question_asked:
-        action = Action.MESSAGE  # the budget ran out meanwhile: the agent goes on without asking
+        # The budget ran out meanwhile: the question stays internal, unasked, and the brand
+        # moves again (after its own ask_info the brand is next) without an answer.
+        violations.append("no questions to staff left: the brand goes on without asking")
     verdict = ""
     if side is Side.SUPPLIER:  # how the supplier's standing offer sits against our limits
         history = (*context.state.history, Turn(side, move, context.state.round))
-        verdict = referee(standing_offer(history, Side.SUPPLIER), context.brand).value
+        verdict = referee(standing_offer(history, Side.SUPPLIER), brand).value
     if side is Side.BRAND and context.guidance_notes:
         # How the brand applied staff guidance: for staff, beside the move, never in its text.
         append_message(

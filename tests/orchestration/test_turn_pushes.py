@@ -48,4 +48,10 @@ def test_a_turn_that_changes_the_status_also_pushes_the_whole_quote(
         outcome = services.turn_run(negotiation_id=negotiation.pk, turn=3)
 
     assert outcome.result == NegotiationStatus.WALKED_AWAY
-    assert pushes(callbacks) == ["publish_message", "publish_negotiation", "publish_quote"]
+    # The internal note of how the guidance was applied, then the brand's move.
+    assert pushes(callbacks) == [
+        "publish_message",
+        "publish_message",
+        "publish_negotiation",
+        "publish_quote",
+    ]
