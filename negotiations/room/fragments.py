@@ -50,14 +50,21 @@ def messages_after(
     return render_messages(negotiation_id, messages), last
 
 
+# Guidance forms ride along with every state push, so one disappears when its negotiation ends
+# (the quote-wide one when all have). The room's script keeps a form that is still open as it is,
+# with whatever is being typed in it.
+QUOTE_STATE = ("header", "chart", "outcome", "guidance")
+COLUMN_STATE = ("status", "progress", "negotiation_guidance")
+
+
 def room_state(room: Room, *, questions: bool) -> str:
-    """Every idempotent fragment of the room (header, chart, outcome, column heads).
+    """Every idempotent fragment of the room (header, chart, outcome, column heads, guidance).
 
     The question boxes only when asked for: re-rendering one would wipe an answer being typed,
     so a push about the quote leaves them alone (each negotiation pushes its own).
     """
-    parts = [render_quote_fragment(f, room, oob=True) for f in ("header", "chart", "outcome")]
-    fragments = ("status", "progress", "question") if questions else ("status", "progress")
+    parts = [render_quote_fragment(f, room, oob=True) for f in QUOTE_STATE]
+    fragments = (*COLUMN_STATE, "question") if questions else COLUMN_STATE
     for column in room.columns:
         parts.extend(render_column_fragment(f, room, column, oob=True) for f in fragments)
     return "".join(parts)

@@ -50,6 +50,11 @@ class Room:
     def negotiations(self) -> list[Negotiation]:
         return [c.negotiation for c in self.columns]
 
+    @property
+    def guidable(self) -> bool:
+        """Whether any negotiation still takes guidance (the quote-wide form shows while so)."""
+        return any(not n.is_ended for n in self.negotiations)
+
 
 def column_of(room: Room, negotiation_id: int) -> Column:
     return next(c for c in room.columns if c.negotiation.pk == negotiation_id)

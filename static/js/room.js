@@ -27,6 +27,14 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     const incoming = event.detail.fragment;
     if (!incoming || !incoming.querySelectorAll) return;
+    // A pushed guidance form that is still open leaves the one on the page (and what is being
+    // typed in it) alone; one that has closed replaces it.
+    const replacement = incoming.firstElementChild;
+    if (replacement && replacement.matches("[data-open-form]") &&
+        event.detail.target.matches("[data-open-form]")) {
+      event.detail.shouldSwap = false;
+      return;
+    }
     incoming.querySelectorAll(":scope > [id^='msg-']").forEach(function (message) {
       const existing = document.getElementById(message.id);
       if (existing) existing.replaceWith(message);

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from negotiations import live
 from negotiations.models import Negotiation, Quote, QuoteStatus
 from procur import embedded_redis, web
 from tests.factories import SupplierFactory
@@ -186,6 +187,16 @@ def test_staff_watch_guide_answer_and_award_live(
     page.wait_for_selector("#room[data-live=open]")
     page.evaluate("window.roomNeverReloaded = true")
 
+    # A state push re-renders the room's state, but guidance being typed stays as it is.
+    lumen = negotiations["Lumen Bottle Co."]
+    page.fill("#guidance-text", "Draft for all three, not sent yet")
+    page.fill(f"#guidance-{lumen.pk}", "Draft for Lumen")
+    page.evaluate("document.getElementById('quote-outcome').dataset.beforePush = 'yes'")
+    live.publish_quote(quote.pk)
+    page.wait_for_function("!document.getElementById('quote-outcome').dataset.beforePush")
+    assert page.input_value("#guidance-text") == "Draft for all three, not sent yet"
+    assert page.input_value(f"#guidance-{lumen.pk}") == "Draft for Lumen"
+
     # Messages appear in all three columns as the agents play.
     for negotiation in negotiations.values():
         page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-supplier")
@@ -221,6 +232,10 @@ def test_staff_watch_guide_answer_and_award_live(
     # All three end: the comparison and the recommendation appear; staff approve the winner.
     approve = page.wait_for_selector("#quote-outcome .recommended button:has-text('Approve')")
     assert page.locator("#quote-outcome .recommendation").inner_text().startswith("Recommendation")
+    # Nothing is left to guide: each guidance box went with the push that ended its negotiation,
+    # the quote-wide one with the last.
+    assert page.locator("#quote-guidance").is_hidden()
+    assert page.locator("#room textarea").count() == 0
     # Each deal shows the money it left on the table: the estimate and, for these simulated
     # suppliers, the known figure.
     quote.refresh_from_db()
