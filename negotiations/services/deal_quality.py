@@ -7,6 +7,7 @@ them to staff.
 from decimal import Decimal
 
 from negotiations.engine import (
+    BrandPreferences,
     Room,
     SupplierPreferences,
     Terms,
@@ -16,9 +17,19 @@ from negotiations.engine import (
 )
 from negotiations.models import Negotiation, Sender
 from negotiations.services.context import OFFER_ACTIONS
-from negotiations.services.preferences import brand_preferences, supplier_preferences
+from negotiations.services.preferences import supplier_preferences
 
 CENT = Decimal("0.01")
+FIELDS = (
+    "left_on_table",
+    "left_on_table_range",
+    "left_on_table_method",
+    "supplier_floor_estimate",
+    "left_on_table_known",
+    "supplier_floor_known",
+    "pareto_distance",
+)
+"""The ranking fields :func:`deal_quality` fills (None for a negotiation without a deal)."""
 
 
 def supplier_offers(negotiation: Negotiation) -> list[tuple[int, Terms]]:
@@ -49,12 +60,15 @@ def _unit(price: float) -> str:
     return str(Decimal(repr(price)).quantize(CENT))
 
 
-def deal_quality(negotiation: Negotiation, terms: Terms, offers: list[tuple[int, Terms]]) -> dict:
+def deal_quality(
+    negotiation: Negotiation,
+    terms: Terms,
+    offers: list[tuple[int, Terms]],
+    brand: BrandPreferences,
+) -> dict:
     """The agreed ``terms``' money left on the table (estimated, and known for a simulated
     supplier) and distance to the Pareto frontier, as JSON-safe ranking fields."""
-    quote = negotiation.quote
-    brand = brand_preferences(negotiation)
-    estimate: Room | None = estimated_room(offers, terms, brand, quote.max_rounds)
+    estimate: Room | None = estimated_room(offers, terms, brand, negotiation.quote.max_rounds)
     supplier = known_supplier_preferences(negotiation)
     known = known_room(terms, supplier) if supplier is not None else None
     return {

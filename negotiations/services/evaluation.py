@@ -16,7 +16,7 @@ from negotiations.models import (
     QuoteStatus,
     Sender,
 )
-from negotiations.services.deal_quality import deal_quality, supplier_offers
+from negotiations.services import deal_quality
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
 from negotiations.services.preferences import brand_preferences, lead_time_limit_days
@@ -77,22 +77,17 @@ def _rank_entry(quote: Quote, negotiation: Negotiation) -> dict:
         "savings_vs_opening": None,
         "slack_days": None,
         "score": None,
-        "left_on_table": None,
-        "left_on_table_range": None,
-        "left_on_table_method": None,
-        "supplier_floor_estimate": None,
-        "left_on_table_known": None,
-        "supplier_floor_known": None,
-        "pareto_distance": None,
+        **dict.fromkeys(deal_quality.FIELDS),
     }
     if negotiation.status != NegotiationStatus.AGREED or not negotiation.final_terms:
         return entry
     terms = Terms.from_dict(negotiation.final_terms)
     # The score is read from the terms alone, on the quote's stated priorities.
-    utility = brand_utility(terms, brand_preferences(negotiation))
+    brand = brand_preferences(negotiation)
+    utility = brand_utility(terms, brand)
     total = terms.unit_price * quote.quantity
     financing = total * ANNUAL_COST_OF_CAPITAL * terms.payment_terms_days / 365
-    offers = supplier_offers(negotiation)
+    offers = deal_quality.supplier_offers(negotiation)
     opening = offers[0][1].unit_price if offers else None
     entry.update(
         brand_utility=utility,
@@ -108,7 +103,7 @@ def _rank_entry(quote: Quote, negotiation: Negotiation) -> dict:
         slack_days=lead_time_limit_days(quote) - terms.lead_time_days,
         # The brand's own utility decides; the supplier's reliability breaks near-ties.
         score=round(0.9 * utility + 0.1 * float(negotiation.supplier.reliability) / 5, 4),
-        **deal_quality(negotiation, terms, offers),
+        **deal_quality.deal_quality(negotiation, terms, offers, brand),
     )
     return entry
 
