@@ -58,7 +58,9 @@ class AgentContext:
     supplier's context; ``guidance_notes`` say how the brand applied staff guidance since its
     last move (for the brand's model and for staff, never for its message). ``transcript`` is
     every message the side may read: the brand's, all of them; the supplier's, the shared ones.
-    ``confidential`` is what the brand's messages must not disclose (empty for the supplier).
+    ``confidential`` is what the brand's messages must not disclose (empty for the supplier);
+    ``relay`` is staff's answer to the supplier's question, which the brand's next message
+    passes on.
     """
 
     side: Side
@@ -71,6 +73,7 @@ class AgentContext:
     transcript: tuple[TranscriptLine, ...] = ()
     guidance_notes: tuple[str, ...] = ()
     confidential: Confidential = dataclasses.field(default_factory=Confidential)
+    relay: str = ""
     seed: int = 0
 
 

@@ -39,7 +39,7 @@ def take_turn(ctx: AgentContext) -> AgentTurn:
         # Imported here so the scripted path never needs the SDK configured.
         from negotiations.agents.anthropic_voice import speak
 
-        return _checked_text(ctx, _llm_turn(ctx, proposal, speak(ctx, proposal)))
+        return _relayed(ctx, _checked_text(ctx, _llm_turn(ctx, proposal, speak(ctx, proposal))))
     if settings.PROCUR_SIMULATED_LLM_LATENCY:
         # Stands in for an LLM call, so benchmarks of the scripted voice have a realistic pace.
         time.sleep(settings.PROCUR_SIMULATED_LLM_LATENCY)
@@ -52,9 +52,16 @@ def take_turn(ctx: AgentContext) -> AgentTurn:
         parsed_move=proposal.to_dict(),
         latency_ms=int((time.monotonic() - started) * 1000),
     )
-    return _checked_text(
-        ctx, AgentTurn(proposal, scripted_text(ctx, proposal), proposal.violations, (record,))
-    )
+    turn = AgentTurn(proposal, scripted_text(ctx, proposal), proposal.violations, (record,))
+    return _relayed(ctx, _checked_text(ctx, turn))
+
+
+def _relayed(ctx: AgentContext, turn: AgentTurn) -> AgentTurn:
+    """The brand passes staff's answer to the supplier's question on, above its message (the
+    answer was written for the supplier, so it is not checked as a disclosure)."""
+    if not ctx.relay:
+        return turn
+    return dataclasses.replace(turn, text=f"{ctx.relay}\n\n{turn.text}")
 
 
 def _checked_text(ctx: AgentContext, turn: AgentTurn) -> AgentTurn:

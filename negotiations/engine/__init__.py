@@ -13,7 +13,13 @@ from negotiations.engine.guardrails import (
     enforce_supplier_limits,
     supplier_limit_violations,
 )
-from negotiations.engine.guidance import Guidance, apply_guidance, parse_guidance
+from negotiations.engine.guidance import (
+    SUPPLIER_ASKS,
+    Guidance,
+    apply_guidance,
+    parse_guidance,
+    partial_minimum,
+)
 from negotiations.engine.moves import (
     Action,
     Directive,
@@ -42,6 +48,7 @@ __all__ = [
     "PARTIAL_SHIPMENTS_QUESTION",
     "PAYMENT_TERMS_DAYS",
     "STRATEGIES",
+    "SUPPLIER_ASKS",
     "TEMPERAMENTS",
     "Action",
     "BrandNegotiator",
@@ -76,6 +83,7 @@ __all__ = [
     "pareto_distance",
     "pareto_gap",
     "parse_guidance",
+    "partial_minimum",
     "referee",
     "referee_issues",
     "simulate",

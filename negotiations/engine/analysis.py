@@ -24,7 +24,7 @@ def _limits_overlap(brand: BrandPreferences, supplier: SupplierPreferences) -> b
     return (
         supplier.cost_floor <= brand.max_price
         and supplier.fastest_lead_time_days <= brand.max_lead_time_days
-        and supplier.capacity >= brand.quantity
+        and supplier.capacity >= brand.least_quantity
         and supplier.currency == brand.currency
     )
 

@@ -59,8 +59,9 @@ def enforce_brand_limits(
     move: Move, prefs: BrandPreferences, standing_offer: Terms | None
 ) -> GuardrailResult:
     """Never propose or accept above ``max_price``, past ``max_lead_time_days`` or for a
-    quantity other than the quote's. ``standing_offer`` is the supplier's offer on the table: an
-    ACCEPT accepts exactly those terms, or nothing."""
+    quantity other than the quote's (or below ``min_quantity`` when partial is allowed).
+    ``standing_offer`` is the supplier's offer on the table: an ACCEPT accepts exactly those
+    terms, or nothing."""
     return _enforce(move, _brand_clamp(prefs), standing_offer)
 
 
@@ -113,9 +114,15 @@ def _brand_clamp(prefs: BrandPreferences) -> Clamp:
                 f"{prefs.max_lead_time_days}d"
             )
             changes["lead_time_days"] = prefs.max_lead_time_days
-        if terms.quantity != prefs.quantity:
-            problems.append(f"quantity {terms.quantity} is not the {prefs.quantity} required")
-            changes["quantity"] = prefs.quantity
+        least = prefs.least_quantity
+        if not least <= terms.quantity <= prefs.quantity:
+            required = (
+                f"the {prefs.quantity} required"
+                if least == prefs.quantity
+                else f"within the {least} to {prefs.quantity} accepted"
+            )
+            problems.append(f"quantity {terms.quantity} is not {required}")
+            changes["quantity"] = min(max(terms.quantity, least), prefs.quantity)
         return (terms.replace(**changes) if changes else terms), problems
 
     return clamp

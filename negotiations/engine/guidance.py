@@ -268,3 +268,39 @@ def _prioritise(weights: Weights, priority: str) -> Weights:
     scale = (1 - chosen) / rest if rest > 0 else 0.0
     scaled = {k: (chosen if k == priority else v * scale) for k, v in values.items()}
     return Weights(**scaled)
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+SUPPLIER_ASKS = "The supplier asks: "
+"""How the brand's question to staff starts when it passes on a question the supplier asked."""
+_PARTIAL = re.compile(r"\bpartial\b|\bsplit\b|\bstagger", re.IGNORECASE)
+_YES = re.compile(
+    r"\b(yes|yeah|yep|sure|fine|ok(ay)?|acceptable|allowed|agreed?|accept(ed)?|go ahead|no "
+    r"problem|that works|split it)\b",
+    re.IGNORECASE,
+)
+_NO = re.compile(r"\b(no|not|don'?t|never|cannot|can'?t|won'?t|refuse|reject)\b", re.IGNORECASE)
+_MINIMUM = re.compile(
+    r"\b(?:at least|minimum(?: of)?|min\.?|no fewer than|no less than|as long as)\s*"
+    r"(\d{1,3}(?:,\d{3})+|\d+)\s*(%|per\s*cent|percent)?",
+    re.IGNORECASE,
+)
+
+
+def partial_minimum(question: str, answer: str, quantity: int) -> int | None:
+    """The fewest of ``quantity`` units staff accept, when ``answer`` allows the partial
+    shipments or partial order ``question`` asks about (1 when they state no minimum); None
+    when the question is about something else or the answer does not clearly say yes."""
+    if not _PARTIAL.search(question):
+        return None
+    if _NO.search(_MINIMUM.sub(" ", answer.lower().replace("no problem", ""))):
+        return None
+    if not _YES.search(answer):
+        return None
+    match = _MINIMUM.search(answer)
+    if match is None:
+        return 1
+    figure = int(match.group(1).replace(",", ""))
+    least = quantity * figure // 100 if match.group(2) else figure
+    return min(max(least, 1), quantity)

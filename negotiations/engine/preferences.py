@@ -14,7 +14,8 @@ from negotiations.engine.weights import Weights
 class BrandPreferences:
     """The buying brand's side, taken from the quote.
 
-    Hard limits: ``max_price``, ``max_lead_time_days`` and the full ``quantity``. Utility is 1 at
+    Hard limits: ``max_price``, ``max_lead_time_days`` and the full ``quantity`` (or, once staff
+    allow partial shipments, at least ``min_quantity`` of it). Utility is 1 at
     ``target_price`` / ``ideal_lead_time_days`` / 90-day payment / ``target_warranty_months`` and
     0 at the limits; ``reservation`` is the lowest utility the brand settles for (0 means any
     terms inside the hard limits are acceptable).
@@ -30,6 +31,7 @@ class BrandPreferences:
     profile: str = "balanced"
     reservation: float = 0.0
     target_warranty_months: int = 12
+    min_quantity: int | None = None
 
     def __post_init__(self) -> None:
         # Prices in cents; a limit between two cents is rounded to the safe side.
@@ -37,6 +39,8 @@ class BrandPreferences:
         object.__setattr__(self, "max_price", money(self.max_price, ROUND_FLOOR))
         if self.quantity < 1:
             raise ValueError("quantity must be >= 1")
+        if self.min_quantity is not None and not 1 <= self.min_quantity <= self.quantity:
+            raise ValueError("min_quantity must lie in 1..quantity")
         if not 0 < self.target_price <= self.max_price:
             raise ValueError("need 0 < target_price <= max_price")
         if self.max_lead_time_days < 1:
@@ -49,6 +53,11 @@ class BrandPreferences:
             )
         if not 0 <= self.reservation < 1:
             raise ValueError("reservation must be in [0, 1)")
+
+    @property
+    def least_quantity(self) -> int:
+        """The fewest units the brand takes (the full quantity unless partial is allowed)."""
+        return self.quantity if self.min_quantity is None else self.min_quantity
 
     @property
     def ideal_lead(self) -> int:

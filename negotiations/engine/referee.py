@@ -27,7 +27,11 @@ def referee_issues(offer: Terms, prefs: BrandPreferences) -> dict[str, Verdict]:
         "lead_time_days": _lower_is_better(
             offer.lead_time_days, prefs.ideal_lead, prefs.max_lead_time_days
         ),
-        "quantity": Verdict.PASS if offer.quantity == prefs.quantity else Verdict.FAIL,
+        "quantity": (
+            Verdict.PASS
+            if prefs.least_quantity <= offer.quantity <= prefs.quantity
+            else Verdict.FAIL
+        ),
         "currency": Verdict.PASS if offer.currency == prefs.currency else Verdict.FAIL,
     }
 

@@ -4,12 +4,14 @@ Everything here is derived from stored rows, so a redelivered turn sees exactly 
 delivery saw.
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
 from negotiations.agents.disclosure import Confidential, price_figures
 from negotiations.engine import (
+    SUPPLIER_ASKS,
     Action,
     BrandPreferences,
     Directive,
@@ -20,6 +22,7 @@ from negotiations.engine import (
     Terms,
     Turn,
     apply_guidance,
+    partial_minimum,
 )
 from negotiations.models import Message, Negotiation, Quote, Sender
 from negotiations.room.model import Audience, visible_messages
@@ -61,13 +64,18 @@ def move_of(message: Message) -> Move:
 def effective_brand(
     negotiation: Negotiation, messages: Sequence[Message], last_brand_seq: int
 ) -> tuple[BrandPreferences, tuple[str, ...], Directive | None]:
-    """The quote's preferences with every staff guidance applied in order.
+    """The quote's preferences with every staff guidance applied in order, and the quantity
+    limit relaxed when staff answered that partial shipments are acceptable.
 
     Returns the preferences, the notes of guidance given since the brand last moved (its next
     message states how it applied them) and a pending staff directive, if any.
     """
     quote = negotiation.quote
     prefs = brand_preferences(negotiation)
+    for clarification in quote.clarifications:  # staff allowing partial shipments
+        least = partial_minimum(clarification["question"], clarification["answer"], quote.quantity)
+        if least is not None:
+            prefs = dataclasses.replace(prefs, min_quantity=least)
     notes: list[str] = []
     directive = None
     for message in messages:
@@ -104,10 +112,16 @@ def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
 
 def confidential(negotiation: Negotiation, messages: Sequence[Message]) -> Confidential:
     """What the brand's messages must not disclose: the quote's maximum and target, what staff
-    wrote (guidance and answers, and every figure in it) and the other suppliers' names."""
+    wrote (guidance and answers, and every figure in it) and the other suppliers' names. An
+    answer to the supplier's own question is meant for the supplier: the brand relays it."""
     quote = negotiation.quote
-    staff = [m.text for m in messages if m.sender == Sender.STAFF]
-    staff += [c["answer"] for c in quote.clarifications if c["answer"] not in staff]
+    relayed = {c["answer"] for c in _relayed_answers(negotiation)}
+    staff = [m.text for m in messages if m.sender == Sender.STAFF and m.text not in relayed]
+    staff += [
+        c["answer"]
+        for c in quote.clarifications
+        if c["answer"] not in staff and c["answer"] not in relayed
+    ]
     figures = {quote.max_price, quote.target_price}
     for text in staff:
         figures.update(price_figures(text, quote.unit))
@@ -123,6 +137,28 @@ def confidential(negotiation: Negotiation, messages: Sequence[Message]) -> Confi
     return Confidential(
         figures=tuple(sorted(figures)), names=tuple(names), staff_texts=tuple(staff)
     )
+
+
+def _relayed_answers(negotiation: Negotiation) -> list[dict]:
+    """Staff answers to questions this negotiation's supplier asked (for the supplier)."""
+    return [
+        c
+        for c in negotiation.quote.clarifications
+        if c.get("for_supplier") and c.get("negotiation") == negotiation.pk
+    ]
+
+
+def relay(negotiation: Negotiation, agent_messages: Sequence[Message]) -> str:
+    """What the brand's next message must pass on to the supplier: staff's answer to the
+    supplier's question, when the brand's last move was to ask staff that question."""
+    last = agent_messages[-1] if agent_messages else None
+    if last is None or last.sender != Sender.BRAND or last.action != Action.ASK_INFO:
+        return ""
+    answer = next((c for c in reversed(_relayed_answers(negotiation))), None)
+    if answer is None or answer["question"] != last.question:
+        return ""
+    question = last.question.removeprefix(SUPPLIER_ASKS)
+    return f"On your question ({question}): {answer['answer']}"
 
 
 def load_negotiation(negotiation_id: int) -> Negotiation:
@@ -182,6 +218,7 @@ def prepare_turn(negotiation: Negotiation, turn: int) -> PreparedTurn:
             transcript=tuple(_line(m) for m in messages),
             guidance_notes=notes,
             confidential=confidential(negotiation, messages),
+            relay=relay(negotiation, agent_messages),
             seed=negotiation.seed * 1000 + turn,
         )
         return PreparedTurn(context, brand, last_seq)

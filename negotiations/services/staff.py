@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from negotiations import selectors
 from negotiations.after_commit import enqueue_turn, push_quote, push_state
-from negotiations.engine import Side, parse_guidance
+from negotiations.engine import SUPPLIER_ASKS, Side, parse_guidance
 from negotiations.models import (
     RUNNING_STATUSES,
     Message,
@@ -124,7 +124,13 @@ def negotiation_guide(
 def negotiation_answer(
     *, negotiation: Negotiation, author, text: str, client_id: str | None = None
 ) -> Message:
-    """Answer the brand agent's question; the negotiation resumes where it stopped."""
+    """Answer the brand agent's question; the negotiation resumes where it stopped.
+
+    The answer is internal, but one to a question the supplier asked is meant for the supplier:
+    the brand's next message relays it. An answer allowing partial shipments (or a partial
+    order) relaxes the brand's quantity limit to the minimum it states (see
+    :func:`negotiations.services.context.effective_brand`).
+    """
     text = _clean_text(text, "answer")
 
     def build(negotiation: Negotiation) -> Message:
@@ -141,9 +147,15 @@ def negotiation_answer(
             client_id=client_id,
         )
         quote = lock_quote(negotiation.quote_id)
+        asked = question.question if question else ""
         quote.clarifications = [
             *quote.clarifications,
-            {"question": question.question if question else "", "answer": text},
+            {
+                "question": asked,
+                "answer": text,
+                "negotiation": negotiation.pk,
+                "for_supplier": asked.startswith(SUPPLIER_ASKS),
+            },
         ]
         quote.save(update_fields=["clarifications"])
         negotiation.status = NegotiationStatus.ACTIVE

@@ -2,6 +2,8 @@
 
 from django import template
 
+from negotiations.engine import SUPPLIER_ASKS
+
 register = template.Library()
 
 
@@ -9,3 +11,10 @@ register = template.Library()
 def label(code: str) -> str:
     """A stored code as words: ``walk_away`` -> ``Walk away``."""
     return str(code).replace("_", " ").capitalize()
+
+
+@register.filter
+def for_the_supplier(question: str) -> bool:
+    """Whether the brand's question to staff passes on one the supplier asked (then staff's
+    answer is relayed to the supplier in the brand's next message)."""
+    return str(question).startswith(SUPPLIER_ASKS)

@@ -35,8 +35,10 @@ def weights(draw: st.DrawFn) -> Weights:
 def brand_prefs(draw: st.DrawFn) -> BrandPreferences:
     target = draw(prices)
     max_lead = draw(st.integers(1, 120))
+    quantity = draw(st.integers(1, 10_000))
     return BrandPreferences(
-        quantity=draw(st.integers(1, 10_000)),
+        quantity=quantity,
+        min_quantity=draw(st.none() | st.integers(1, quantity)),
         target_price=target,
         max_price=target * draw(st.decimals(min_value=1, max_value=2, places=2)),
         max_lead_time_days=max_lead,

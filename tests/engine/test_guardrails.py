@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -242,3 +243,17 @@ def test_the_commit_stores_only_the_other_sides_offer_inside_both_limits(
             assert supplier_limit_violations(candidate, supplier, brand.quantity) == []
     if guarded.action is Action.ACCEPT:
         assert guarded.terms == on_table
+
+
+def test_once_partial_shipments_are_allowed_the_brand_takes_down_to_the_minimum() -> None:
+    partial = dataclasses.replace(BRAND, min_quantity=300)
+
+    assert brand_limit_violations(offer("11.00", quantity=300), partial) == []
+    assert brand_limit_violations(offer("11.00", quantity=299), partial) == [
+        "quantity 299 is not within the 300 to 500 accepted"
+    ]
+    result = enforce_brand_limits(Move(Action.COUNTER, offer("11.00", quantity=120)), partial, None)
+    assert result.move.terms.quantity == 300
+    assert brand_limit_violations(offer("11.00", quantity=300), BRAND) == [
+        "quantity 300 is not the 500 required"
+    ]

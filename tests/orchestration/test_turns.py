@@ -11,9 +11,17 @@ from django.utils import timezone
 
 from negotiations import services
 from negotiations.agents import AgentTurn, CallRecord
-from negotiations.engine import Action, Move, Side, Terms
+from negotiations.engine import (
+    PARTIAL_SHIPMENTS_QUESTION,
+    SUPPLIER_ASKS,
+    Action,
+    Move,
+    Side,
+    Terms,
+)
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
-from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
+from negotiations.models import Message, MessageAudience, Negotiation, NegotiationStatus, Sender
+from negotiations.room import column_of, load_room, render_column_fragment
 from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.turns import MAX_DELIVERIES
 from tests.agents.llm import move_input
@@ -253,9 +261,80 @@ def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers
     quote.refresh_from_db()
     assert negotiation.status == NegotiationStatus.ACTIVE
     assert quote.questions_asked == 1
-    assert quote.clarifications == [{"question": question.question, "answer": "Yes, split it."}]
+    assert quote.clarifications == [
+        {
+            "question": question.question,
+            "answer": "Yes, split it.",
+            "negotiation": negotiation.pk,
+            "for_supplier": question.question.startswith(SUPPLIER_ASKS),
+        }
+    ]
     play(negotiation, 1)
     assert negotiation.messages.latest("seq").sender == Sender.BRAND
+
+
+def short_supplier_asks(quote, suppliers) -> tuple[Negotiation, Message]:
+    """A supplier short of capacity whose negotiation waits for staff to answer its question."""
+    short = suppliers[0]
+    short.capacity = quote.quantity // 2
+    short.save()
+    quote.question_budget = 1
+    quote.save()
+    negotiation = services.quote_start(quote=quote, suppliers=suppliers)[0]
+    for _ in range(8):
+        play(negotiation, 1)
+        if negotiation.status != NegotiationStatus.ACTIVE:
+            break
+    question = negotiation.messages.latest("seq")
+    assert question.action == "ask_info" and question.audience == MessageAudience.INTERNAL
+    return negotiation, question
+
+
+def test_an_answer_to_the_suppliers_question_is_relayed_and_acted_on(quote, suppliers, user):
+    negotiation, question = short_supplier_asks(quote, suppliers)
+    assert question.question == SUPPLIER_ASKS + PARTIAL_SHIPMENTS_QUESTION
+    answer = "Yes, partial shipments are fine, at least 2,000 units."
+    # The question box says where the answer goes.
+    assert "sent to the supplier" in render_column_fragment(
+        "question", load_room(quote), column_of(load_room(quote), negotiation.pk), oob=False
+    )
+
+    staff = services.negotiation_answer(negotiation=negotiation, author=user, text=answer)
+    context = build_context(load_negotiation(negotiation.pk), negotiation.turns_taken + 1)
+    play(negotiation, 1)
+
+    assert staff.audience == MessageAudience.INTERNAL
+    assert context.brand.min_quantity == 2000 and context.relay.endswith(answer)
+    assert answer not in context.confidential.staff_texts
+    reply = negotiation.messages.latest("seq")
+    assert reply.sender == Sender.BRAND and reply.audience == MessageAudience.SHARED
+    assert reply.text.startswith(f"On your question ({PARTIAL_SHIPMENTS_QUESTION}): {answer}")
+    assert reply.action != "walk_away" and not reply.guardrail_violations
+    # The supplier's partial offers are acceptable now: no second question, no walk-away.
+    play(negotiation, 12)
+    actions = list(
+        negotiation.messages.filter(sender=Sender.BRAND, seq__gt=reply.seq).values_list(
+            "action", flat=True
+        )
+    )
+    assert "ask_info" not in actions and "walk_away" not in actions
+    if negotiation.status == NegotiationStatus.AGREED:
+        assert 2000 <= negotiation.final_terms["quantity"] <= quote.quantity
+
+
+def test_an_answer_to_the_brands_own_question_stays_internal(quote, suppliers, user):
+    negotiation, question = short_supplier_asks(quote, suppliers)
+    Message.objects.filter(pk=question.pk).update(question="Should we accept a partial order?")
+    assert "stays internal" in render_column_fragment(
+        "question", load_room(quote), column_of(load_room(quote), negotiation.pk), oob=False
+    )
+
+    services.negotiation_answer(negotiation=negotiation, author=user, text="Yes, partial is ok.")
+    play(negotiation, 1)
+
+    reply = negotiation.messages.latest("seq")
+    assert reply.sender == Sender.BRAND and "partial is ok" not in reply.text
+    assert not reply.text.startswith("On your question")
 
 
 def test_answering_without_an_open_question_is_refused(negotiation, user):

@@ -9,6 +9,7 @@ from negotiations.engine.guardrails import (
     clamp_to_brand_limits,
     enforce_brand_limits,
 )
+from negotiations.engine.guidance import SUPPLIER_ASKS
 from negotiations.engine.moves import Action, Directive, Move, NegotiationState, Side
 from negotiations.engine.negotiators.base import Negotiator, View, prior_scorer
 from negotiations.engine.opponent import OpponentModel
@@ -84,10 +85,10 @@ class BrandNegotiator(Negotiator):
             return self._accept_now(state, view)
         asked = _asked_questions(state)
         if view.opponent_last is not None and view.opponent_last.question:
-            question = f"The supplier asks: {view.opponent_last.question}"
+            question = SUPPLIER_ASKS + view.opponent_last.question
             if question not in asked and state.questions_left > 0:
                 return _ask(question)
-        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.quantity]
+        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.least_quantity]
         if len(partial) >= 2:
             units = partial[-1].quantity
             question = (
