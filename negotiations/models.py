@@ -20,7 +20,6 @@ APPROVE_AWARDS = f"negotiations.{APPROVE_AWARDS_CODENAME}"
 class QuoteStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     NEGOTIATING = "negotiating", "Negotiating"
-    EVALUATING = "evaluating", "Evaluating"
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
     AWARDED = "awarded", "Awarded"
     CLOSED = "closed", "Closed without award"

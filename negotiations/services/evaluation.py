@@ -44,7 +44,7 @@ def quote_evaluate(*, quote: Quote) -> Quote:
     """Re-run the evaluation of a quote whose negotiations have all ended."""
     with transaction.atomic():
         quote = lock_quote(quote.pk)
-        if quote.status not in (QuoteStatus.EVALUATING, QuoteStatus.AWAITING_APPROVAL):
+        if quote.status != QuoteStatus.AWAITING_APPROVAL:
             raise ProcurError(
                 f"Only a quote whose negotiations have ended can be evaluated "
                 f"(this one is {quote.get_status_display().lower()})."

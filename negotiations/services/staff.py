@@ -239,11 +239,7 @@ def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
         if negotiation.status != NegotiationStatus.FAILED:
             raise ProcurError("Only a failed negotiation can be retried.")
         quote = lock_quote(negotiation.quote_id)
-        if quote.status not in (
-            QuoteStatus.NEGOTIATING,
-            QuoteStatus.EVALUATING,
-            QuoteStatus.AWAITING_APPROVAL,
-        ):
+        if quote.status not in (QuoteStatus.NEGOTIATING, QuoteStatus.AWAITING_APPROVAL):
             raise ProcurError(
                 f"This quote is {quote.get_status_display().lower()}; its negotiations are final."
             )

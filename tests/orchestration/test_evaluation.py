@@ -60,7 +60,7 @@ def _quote(organisation, **changes):
         organisation=organisation,
         created_by=None,
         quantity=QUANTITY,
-        status=QuoteStatus.EVALUATING,
+        status=QuoteStatus.AWAITING_APPROVAL,
         started_at=timezone.now(),
         **changes,
     )

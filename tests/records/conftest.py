@@ -81,7 +81,7 @@ def ended(staff_client, organisation, user) -> Ended:
         else:
             negotiation.status = NegotiationStatus.WALKED_AWAY
         negotiation.save()
-    quote.status = QuoteStatus.EVALUATING
+    quote.status = QuoteStatus.AWAITING_APPROVAL
     quote.save(update_fields=["status"])
     services.quote_evaluate(quote=quote)
     winner = negotiations[1]

@@ -116,7 +116,7 @@ def test_the_outcome_shows_the_money_each_deal_left_on_the_table(staff_client, s
     for negotiation in others:
         negotiation.status = NegotiationStatus.WALKED_AWAY
         negotiation.save()
-    quote.status, quote.started_at = QuoteStatus.EVALUATING, timezone.now()
+    quote.status, quote.started_at = QuoteStatus.AWAITING_APPROVAL, timezone.now()
     quote.save()
     services.quote_evaluate(quote=quote)
     quote.refresh_from_db()
