@@ -39,9 +39,12 @@ flower: setup
 demo: migrate
 	$(PY) manage.py negotiate_demo
 
+# The import contracts (pyproject.toml, [tool.importlinter]) first: a circle or a layer crossed
+# fails the run before any test starts.
 # The fault suites run their own worker processes, so they get a pytest process of their own:
 # the rest of the suite's in-process worker would otherwise take their tasks.
 test: setup
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -m "not faults"
 	$(VENV)/bin/pytest -m faults
 
@@ -57,6 +60,7 @@ tournament: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff format .
