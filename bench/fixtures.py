@@ -21,6 +21,8 @@ from procur.accounts.models import Organisation, User
 def reset() -> tuple[Organisation, User]:
     """The demo organisation, user and suppliers (``seed_demo``), without any quote."""
     data = seed_demo()
+    # The bench's own database: its transcripts go first (they protect a quote from deletion).
+    Negotiation.objects.filter(quote__organisation=data.organisation).delete()
     Quote.objects.filter(organisation=data.organisation).delete()
     return data.organisation, data.user
 

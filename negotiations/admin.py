@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from negotiations import selectors, services
-from negotiations.forms import brand_profile_field
-from negotiations.models import AgentCall, Message, Negotiation, Quote
+from negotiations.forms import QuoteForm, brand_profile_field
+from negotiations.models import AgentCall, Message, Negotiation, Quote, QuoteStatus
 from procur.accounts.admin import OrganisationScopedAdmin
 
 
@@ -159,6 +159,10 @@ class QuoteAdmin(UsageColumns, OrganisationScopedAdmin):
     inlines = [NegotiationInline]
     actions = ["rerun_evaluation"]
 
+    # What the negotiations run on: once started, a changed limit would hold for some turns and
+    # not others, and the brief staff approved would no longer be the one negotiated.
+    brief_fields = (*QuoteForm.Meta.fields, "organisation", "created_by", "clarifications")
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(**_usage("negotiations__agent_calls"))
 
@@ -170,6 +174,28 @@ class QuoteAdmin(UsageColumns, OrganisationScopedAdmin):
     @admin.display(description="Negotiating profile", ordering="brand_profile")
     def profile(self, obj: Quote) -> str:
         return obj.brand_profile or "recommended"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Quote | None = None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != QuoteStatus.DRAFT:
+            readonly += [name for name in self.brief_fields if name not in readonly]
+        return readonly
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A negotiated quote is refused by the PROTECT on its negotiations; say why in words
+        rather than list the negotiation rows that stand in the way."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        negotiated = [quote for quote in objs if quote.negotiations.exists()]
+        if negotiated:
+            # Not "you lack the permission to delete negotiations": nobody may.
+            perms_needed = set()
+            protected = [
+                f"“{quote}” has been negotiated: its transcripts are the record of what was "
+                "offered and agreed, and are kept. Cancel the quote, or close it without award, "
+                "instead of deleting it."
+                for quote in negotiated
+            ]
+        return deleted, counts, perms_needed, protected
 
     recommendation_summary = _json_display("recommendation", "Recommendation")
 

@@ -91,6 +91,9 @@ class QuoteForm(forms.ModelForm):
         )
         self.fields["brand_profile"] = brand_profile_field()
 
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
     def clean(self) -> dict:
         cleaned = super().clean()
         draft = Quote(

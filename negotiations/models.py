@@ -6,12 +6,16 @@ State transitions live in ``negotiations/services``; these classes hold data and
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from procur.accounts.models import Organisation
 from vendors.models import Supplier
+
+# Description and requirements: room for a full brief, not for pasting a whole catalogue into
+# every prompt the agents receive.
+BRIEF_TEXT_MAX_LENGTH = 4000
 
 APPROVE_AWARDS_CODENAME = "approve_awards"
 APPROVE_AWARDS = f"negotiations.{APPROVE_AWARDS_CODENAME}"
@@ -35,7 +39,11 @@ class Quote(models.Model):
     category = models.CharField(
         max_length=100, blank=True, help_text="Product category, used to shortlist suppliers."
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True,
+        max_length=BRIEF_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(BRIEF_TEXT_MAX_LENGTH)],
+    )
     quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
     unit = models.CharField(max_length=30, default="units")
     currency = models.CharField(max_length=3, default="USD")
@@ -53,7 +61,11 @@ class Quote(models.Model):
     weight_payment_terms = models.PositiveSmallIntegerField(
         default=20, validators=[MaxValueValidator(100)]
     )
-    requirements = models.TextField(blank=True)
+    requirements = models.TextField(
+        blank=True,
+        max_length=BRIEF_TEXT_MAX_LENGTH,
+        validators=[MaxLengthValidator(BRIEF_TEXT_MAX_LENGTH)],
+    )
     # Blank: the profile Procur measured best for the quote's priorities, resolved at the start
     # (each negotiation records the one it used in ``brand_strategy``).
     brand_profile = models.CharField(
@@ -142,7 +154,8 @@ ENDED_STATUSES = frozenset(
 
 
 class Negotiation(models.Model):
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="negotiations")
+    # A negotiated quote's transcripts are its record: deleting the quote is refused.
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="negotiations")
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="negotiations")
     slot = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(3)])
     status = models.CharField(

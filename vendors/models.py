@@ -42,7 +42,9 @@ class Supplier(models.Model):
         help_text="The lowest unit price it will ever accept (a hard limit of its agent).",
     )
     fastest_lead_time_days = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    capacity = models.PositiveIntegerField(help_text="Units it can deliver for one order.")
+    capacity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Units it can deliver for one order."
+    )
     preferred_payment_terms_days = models.PositiveIntegerField(default=30)
     warranty_months = models.PositiveIntegerField(default=12)
     reliability = models.DecimalField(
@@ -69,6 +71,9 @@ class Supplier(models.Model):
             models.CheckConstraint(
                 condition=models.Q(cost_floor__lte=models.F("list_price")),
                 name="supplier_floor_below_list_price",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="supplier_capacity_at_least_one"
             ),
         ]
 

@@ -53,20 +53,46 @@ def _fit(supplier: Supplier, quote: Quote) -> float:
 
 
 def shortlist_suppliers(*, quote: Quote, count: int = SUPPLIERS_PER_QUOTE) -> list[Supplier]:
-    """The best-fitting active suppliers of the quote's organisation."""
-    candidates = Supplier.objects.filter(organisation_id=quote.organisation_id, is_active=True)
+    """The best-fitting active suppliers of the quote's organisation that price in its currency
+    (prices in two currencies cannot be compared, nor held to the quote's limits)."""
+    candidates = Supplier.objects.filter(
+        organisation_id=quote.organisation_id, is_active=True, currency__iexact=quote.currency
+    )
     return sorted(candidates, key=lambda s: (-_fit(s, quote), s.name))[:count]
+
+
+def _too_few_suppliers(quote: Quote, found: int) -> ProcurError:
+    """Why the shortlist came up short: too few suppliers at all, or too few in the currency."""
+    active = Supplier.objects.filter(organisation_id=quote.organisation_id, is_active=True)
+    currency = quote.currency.upper()
+    if active.count() >= SUPPLIERS_PER_QUOTE:
+        others = sorted({c.upper() for c in active.values_list("currency", flat=True)} - {currency})
+        if found == 0:
+            return ProcurError(
+                f"No active supplier of your organisation prices in {currency} (they price in "
+                f"{', '.join(others)}), and Procur does not negotiate across currencies. Set the "
+                f"quote's currency to one your suppliers use, or add suppliers that price in "
+                f"{currency}.",
+                {"currency": [f"No active supplier prices in {currency}."]},
+            )
+        return ProcurError(
+            f"Procur needs {SUPPLIERS_PER_QUOTE} active suppliers that price in {currency}; your "
+            f"organisation has {found} (the others price in {', '.join(others)}). Add suppliers "
+            f"that price in {currency}, or use another currency.",
+            {"currency": [f"Only {found} active supplier(s) price in {currency}."]},
+        )
+    return ProcurError(
+        f"Procur needs {SUPPLIERS_PER_QUOTE} active suppliers to negotiate with; your "
+        f"organisation has {active.count()}. Add suppliers in the directory first.",
+        {"suppliers": ["Not enough active suppliers."]},
+    )
 
 
 def _chosen_suppliers(quote: Quote, suppliers: Sequence[Supplier] | None) -> list[Supplier]:
     if suppliers is None:
         chosen = shortlist_suppliers(quote=quote)
         if len(chosen) < SUPPLIERS_PER_QUOTE:
-            raise ProcurError(
-                f"Procur needs {SUPPLIERS_PER_QUOTE} active suppliers to negotiate with; your "
-                f"organisation has {len(chosen)}. Add suppliers in the directory first.",
-                {"suppliers": ["Not enough active suppliers."]},
-            )
+            raise _too_few_suppliers(quote, len(chosen))
         return chosen
     chosen = list({s.pk: s for s in suppliers}.values())
     if len(chosen) != SUPPLIERS_PER_QUOTE:
@@ -79,6 +105,13 @@ def _chosen_suppliers(quote: Quote, suppliers: Sequence[Supplier] | None) -> lis
             raise ProcurError(
                 f"{supplier.name} is not an active supplier of your organisation.",
                 {"suppliers": [f"{supplier.name} cannot be picked."]},
+            )
+        if supplier.currency.upper() != quote.currency.upper():
+            raise ProcurError(
+                f"{supplier.name} prices in {supplier.currency}, not in the quote's "
+                f"{quote.currency}: pick suppliers that price in {quote.currency}, or change the "
+                f"quote's currency.",
+                {"suppliers": [f"{supplier.name} prices in {supplier.currency}."]},
             )
     return chosen
 

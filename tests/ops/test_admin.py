@@ -1,13 +1,15 @@
 """The admin: staff see and link only their organisation's rows; actions go through services."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db.models import ProtectedError
 from django.urls import reverse
 
-from negotiations.models import Message, Negotiation, NegotiationStatus, QuoteStatus
-from tests.factories import OrganisationFactory, UserFactory
+from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, QuoteStatus
+from tests.factories import OrganisationFactory, QuoteFactory, UserFactory
 from tests.ops.conftest import add_turn, make_negotiation
 from vendors.models import Supplier
 
@@ -290,3 +292,80 @@ def test_staff_without_change_permission_are_not_offered_the_actions(client, org
     page = _changelist(client, "negotiations_negotiation")
     assert "cancel_negotiations" not in page
     assert Negotiation.objects.count() == 1
+
+
+def _quote_form_data(quote, **changes) -> dict:
+    data = {
+        "organisation": quote.organisation_id,
+        "created_by": quote.created_by_id,
+        "product": quote.product,
+        "category": quote.category,
+        "description": quote.description,
+        "quantity": quote.quantity,
+        "unit": quote.unit,
+        "currency": quote.currency,
+        "target_price": quote.target_price,
+        "max_price": quote.max_price,
+        "needed_by": quote.needed_by.isoformat(),
+        "weight_price": quote.weight_price,
+        "weight_lead_time": quote.weight_lead_time,
+        "weight_payment_terms": quote.weight_payment_terms,
+        "requirements": quote.requirements,
+        "max_rounds": quote.max_rounds,
+        "question_budget": quote.question_budget,
+        "clarifications": "[]",
+        "negotiations-TOTAL_FORMS": 0,
+        "negotiations-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_started_quotes_limits_are_read_only_in_the_admin(client, org_admin, ours):
+    quote = ours.quote  # negotiating
+    client.force_login(org_admin)
+    url = reverse("admin:negotiations_quote_change", args=[quote.pk])
+    page = client.get(url).content.decode()
+    assert 'name="max_price"' not in page and 'name="target_price"' not in page
+    assert str(quote.max_price) in page  # shown, not editable
+    response = client.post(url, _quote_form_data(quote, max_price="99.00", quantity=1))
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert quote.max_price == Decimal("2.40") and quote.quantity == 5000
+
+
+def test_a_draft_quote_is_still_edited_in_the_admin(client, org_admin, organisation):
+    draft = QuoteFactory(organisation=organisation)
+    client.force_login(org_admin)
+    url = reverse("admin:negotiations_quote_change", args=[draft.pk])
+    assert 'name="max_price"' in client.get(url).content.decode()
+    response = client.post(url, _quote_form_data(draft, max_price="2.60"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft.refresh_from_db()
+    assert draft.max_price == Decimal("2.60")
+
+
+def test_deleting_a_negotiated_quote_is_refused_with_the_reason(client, org_admin, ours):
+    quote = ours.quote
+    client.force_login(org_admin)
+    url = reverse("admin:negotiations_quote_delete", args=[quote.pk])
+    page = client.get(url).content.decode()
+    assert "has been negotiated: its transcripts are the record" in page
+    client.post(url, {"post": "yes"})
+    assert Quote.objects.filter(pk=quote.pk).exists()
+    assert Message.objects.filter(negotiation=ours).exists()
+    # The bulk action says the same and deletes nothing.
+    changelist = reverse("admin:negotiations_quote_changelist")
+    data = {"action": "delete_selected", "_selected_action": [quote.pk]}
+    assert "has been negotiated" in client.post(changelist, data).content.decode()
+    client.post(changelist, {**data, "post": "yes"})
+    assert Quote.objects.filter(pk=quote.pk).exists()
+    with pytest.raises(ProtectedError):
+        quote.delete()
+
+
+def test_a_draft_quote_can_be_deleted(client, org_admin, organisation):
+    draft = QuoteFactory(organisation=organisation)
+    client.force_login(org_admin)
+    client.post(reverse("admin:negotiations_quote_delete", args=[draft.pk]), {"post": "yes"})
+    assert not Quote.objects.filter(pk=draft.pk).exists()

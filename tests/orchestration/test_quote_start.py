@@ -71,3 +71,36 @@ def test_cancelling_a_quote_cancels_its_open_negotiations(quote, suppliers, user
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.CANCELLED
     assert set(Negotiation.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_a_currency_no_supplier_uses_is_a_clear_error(quote, organisation):
+    SupplierFactory.create_batch(3, organisation=organisation, currency="USD")
+    quote.currency = "EUR"
+    quote.save()
+    with pytest.raises(services.ProcurError) as error:
+        services.quote_start(quote=quote)
+    assert "No active supplier of your organisation prices in EUR (they price in USD)" in (
+        error.value.message
+    )
+    assert error.value.field_errors == {"currency": ["No active supplier prices in EUR."]}
+    assert not Negotiation.objects.exists()
+
+
+def test_the_shortlist_takes_only_suppliers_in_the_quotes_currency(quote, organisation):
+    euro = SupplierFactory.create_batch(3, organisation=organisation, currency="EUR")
+    SupplierFactory(organisation=organisation, currency="USD", reliability=Decimal("5"))
+    quote.currency = "eur"  # as typed; compared case-blind
+    quote.save()
+    assert set(services.shortlist_suppliers(quote=quote)) == set(euro)
+    SupplierFactory.create_batch(2, organisation=organisation, currency="GBP")
+    quote.currency = "GBP"
+    quote.save()
+    with pytest.raises(services.ProcurError, match="needs 3 active suppliers that price in GBP"):
+        services.quote_start(quote=quote)
+
+
+def test_a_picked_supplier_in_another_currency_is_refused(quote, suppliers, organisation):
+    yen = SupplierFactory(organisation=organisation, name="Kyoto Glass", currency="JPY")
+    with pytest.raises(services.ProcurError, match="Kyoto Glass prices in JPY, not in the"):
+        services.quote_start(quote=quote, suppliers=[*suppliers[:2], yen])
+    assert not Negotiation.objects.exists()

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils.html import escape
 
 from negotiations.engine import BRAND_PROFILES
-from negotiations.models import Negotiation, Quote, QuoteStatus, Sender
+from negotiations.models import BRIEF_TEXT_MAX_LENGTH, Negotiation, Quote, QuoteStatus, Sender
 from negotiations.services.quotes import BENCHMARK_ONLY_PROFILES, brand_strategy_for
 from tests.factories import NegotiationFactory, QuoteFactory, SupplierFactory
 from tests.ui.conftest import offer
@@ -196,4 +197,38 @@ def test_a_profile_not_on_the_list_is_an_inline_error(staff_client, organisation
     response = staff_client.post("/quotes/new/", valid_quote(brand_profile=profile))
     assert response.status_code == 200
     assert "brand_profile" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("field", ["description", "requirements"])
+def test_an_overlong_brief_is_a_form_error(staff_client, organisation, field):
+    SupplierFactory.create_batch(3, organisation=organisation)
+    page = staff_client.get("/quotes/new/").content.decode()
+    assert f'maxlength="{BRIEF_TEXT_MAX_LENGTH}"' in page
+    response = staff_client.post(
+        "/quotes/new/", valid_quote(**{field: "x" * (BRIEF_TEXT_MAX_LENGTH + 1)})
+    )
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Quote.objects.exists()
+    accepted = staff_client.post(
+        "/quotes/new/", valid_quote(**{field: "x" * BRIEF_TEXT_MAX_LENGTH})
+    )
+    assert accepted.status_code == 302
+
+
+@pytest.mark.parametrize("field", ["description", "requirements"])
+def test_the_model_refuses_an_overlong_brief(organisation, field):
+    quote = QuoteFactory.build(organisation=organisation, created_by=None)
+    setattr(quote, field, "x" * (BRIEF_TEXT_MAX_LENGTH + 1))
+    with pytest.raises(ValidationError) as error:
+        quote.full_clean()
+    assert field in error.value.message_dict
+
+
+def test_a_currency_no_supplier_uses_is_shown_in_the_form(staff_client, organisation):
+    SupplierFactory.create_batch(3, organisation=organisation, currency="USD")
+    response = staff_client.post("/quotes/new/", valid_quote(currency="eur"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["currency"] == ["No active supplier prices in EUR."]
+    assert "Procur does not negotiate across currencies" in response.content.decode()
     assert not Quote.objects.exists()

@@ -66,6 +66,8 @@ def test_editing_a_supplier(staff_client, organisation):
         ({"contact_email": "not-an-email"}, "contact_email"),
         ({"temperament": "sneaky"}, "temperament"),
         ({"name": ""}, "name"),
+        ({"capacity": "0"}, "capacity"),
+        ({"capacity": "-5"}, "capacity"),
     ],
 )
 def test_bad_input_shows_errors(staff_client, organisation, changes, field):
@@ -95,3 +97,13 @@ def test_another_organisations_supplier_is_not_found(staff_client, path):
     assert response.status_code in (404, 405)
     theirs.refresh_from_db()
     assert theirs.name != "Cobalt Glass"
+
+
+def test_the_database_refuses_a_supplier_without_capacity(organisation):
+    from django.db import IntegrityError, transaction
+
+    supplier = SupplierFactory(organisation=organisation)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Supplier.objects.filter(pk=supplier.pk).update(capacity=0)
+    supplier.refresh_from_db()
+    assert supplier.capacity == 20000
