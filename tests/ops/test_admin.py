@@ -185,18 +185,23 @@ def test_a_quote_lists_its_negotiations_with_token_and_cost_totals(client, super
     assert "0.0120" in page  # two calls at 0.006 USD
 
 
-def test_the_quote_admin_shows_and_offers_the_negotiating_profile(client, superuser, ours):
+def test_the_quote_admin_shows_and_offers_the_negotiating_profile(
+    client, superuser, ours, organisation
+):
     ours.brand_strategy = "boulware"
     ours.save()
     client.force_login(superuser)
     listing = _changelist(client, "negotiations_quote")
     assert "recommended" in listing  # no pick: the measured best
-    page = client.get(
-        reverse("admin:negotiations_quote_change", args=[ours.quote.pk])
-    ).content.decode()
+    draft = QuoteFactory(organisation=organisation)  # a started quote's brief is read-only
+    page = client.get(reverse("admin:negotiations_quote_change", args=[draft.pk])).content.decode()
     assert 'type="radio" name="brand_profile" value="conceder"' in page
     assert "Concedes early to close quickly." in page
     assert 'value="naive_split"' not in page
+    page = client.get(
+        reverse("admin:negotiations_quote_change", args=[ours.quote.pk])
+    ).content.decode()
+    assert 'name="brand_profile"' not in page
     assert re.search(r'class="field-brand_strategy">\s*<p>boulware</p>', page)
 
 
