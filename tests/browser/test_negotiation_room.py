@@ -203,13 +203,23 @@ def test_staff_watch_guide_answer_and_award_live(
         page.wait_for_selector(f"#transcript-{negotiation.pk} .msg-brand")
 
     # Guidance lands in the running negotiation: it shows up in its column, and the brand agent's
-    # next move comes with a note of how it applied it.
+    # next move comes with an internal note of how it applied it.
     hardball = negotiations["Pacific Glassworks"]
     page.fill(f"#guidance-{hardball.pk}", "Push for net 45 payment terms, please.")
     page.click(f"#neg-guidance-{hardball.pk} button")
     staff = f"#transcript-{hardball.pk} .msg-staff:has-text('net 45 payment terms')"
     page.wait_for_selector(staff)
-    page.wait_for_selector(f"{staff} ~ .msg-system:has-text('staff named net 45') + .msg-brand")
+    note = f"{staff} ~ .msg-system:has-text('staff named net 45')"
+    page.wait_for_selector(f"{note} + .msg-brand")
+    # Staff's words and the note are marked as internal; what the two sides said is not.
+    for internal in (staff, note):
+        mark = page.locator(f"{internal} .internal-mark").first
+        assert mark.is_visible()
+        assert mark.inner_text() == "internal — not sent to the supplier"
+    column = f"#transcript-{hardball.pk}"
+    assert page.locator(f"{column} .msg-brand .internal-mark").count() == 0
+    assert page.locator(f"{column} .msg-supplier .internal-mark").count() == 0
+    assert "staff" not in page.locator(f"{note} + .msg-brand .text").inner_text().lower()
     page.screenshot(path=SCREENSHOTS / "room-mid-negotiation.png", full_page=True)
 
     # The socket drops; the page reconnects by itself and catches up from its last seqs.
@@ -227,6 +237,7 @@ def test_staff_watch_guide_answer_and_award_live(
     page.click(f"#neg-question-{asking} button")
     answer = f"#transcript-{asking} .msg-staff:has-text('acceptable if the price is right')"
     page.wait_for_selector(answer)
+    assert page.locator(f"{answer} .internal-mark").is_visible()
     page.wait_for_selector(f"{answer} ~ .msg-brand")
 
     # All three end: the comparison and the recommendation appear; staff approve the winner.
