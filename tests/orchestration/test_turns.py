@@ -239,7 +239,8 @@ def test_empty_guidance_is_refused(negotiation, user):
     assert error.value.field_errors == {"text": ["This field is required."]}
 
 
-def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers, user):
+def short_supplier_asks(quote, suppliers) -> tuple[Negotiation, Message]:
+    """A supplier short of capacity whose negotiation waits for staff to answer its question."""
     short = suppliers[0]
     short.capacity = quote.quantity // 2
     short.save()
@@ -250,8 +251,14 @@ def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers
         play(negotiation, 1)
         if negotiation.status != NegotiationStatus.ACTIVE:
             break
-    assert negotiation.status == NegotiationStatus.WAITING_FOR_STAFF
     question = negotiation.messages.latest("seq")
+    assert question.action == "ask_info" and question.audience == MessageAudience.INTERNAL
+    return negotiation, question
+
+
+def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers, user):
+    negotiation, question = short_supplier_asks(quote, suppliers)
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_STAFF
     assert (question.sender, question.action) == ("brand", "ask_info") and question.question
     waiting = services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
     assert waiting.result == "not playable (waiting_for_staff)"
@@ -271,23 +278,6 @@ def test_a_supplier_short_of_capacity_leads_to_a_staff_question(quote, suppliers
     ]
     play(negotiation, 1)
     assert negotiation.messages.latest("seq").sender == Sender.BRAND
-
-
-def short_supplier_asks(quote, suppliers) -> tuple[Negotiation, Message]:
-    """A supplier short of capacity whose negotiation waits for staff to answer its question."""
-    short = suppliers[0]
-    short.capacity = quote.quantity // 2
-    short.save()
-    quote.question_budget = 1
-    quote.save()
-    negotiation = services.quote_start(quote=quote, suppliers=suppliers)[0]
-    for _ in range(8):
-        play(negotiation, 1)
-        if negotiation.status != NegotiationStatus.ACTIVE:
-            break
-    question = negotiation.messages.latest("seq")
-    assert question.action == "ask_info" and question.audience == MessageAudience.INTERNAL
-    return negotiation, question
 
 
 def test_an_answer_to_the_suppliers_question_is_relayed_and_acted_on(quote, suppliers, user):
