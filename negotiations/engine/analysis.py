@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
@@ -69,16 +70,29 @@ def outcome_grid(brand: BrandPreferences, supplier: SupplierPreferences) -> tupl
     return tuple(grid)
 
 
+def frontier(points: Iterable[Point]) -> tuple[Point, ...]:
+    """The non-dominated points among ``points``, by decreasing brand utility."""
+    out: list[Point] = []
+    best_supplier = -math.inf
+    for ub, us in sorted(points, key=lambda p: (-p[0], -p[1])):
+        if us > best_supplier + 1e-12:
+            out.append((ub, us))
+            best_supplier = us
+    return tuple(out)
+
+
+def frontier_distance(point: Point, front: Sequence[Point]) -> float:
+    """Euclidean distance from ``point`` to ``front`` (0 if no point of it dominates ``point``)."""
+    ub, us = point
+    if not any(fb > ub + 1e-9 and fs > us + 1e-9 for fb, fs in front):
+        return 0.0
+    return min(math.hypot(fb - ub, fs - us) for fb, fs in front)
+
+
 @lru_cache(maxsize=256)
 def pareto_frontier(brand: BrandPreferences, supplier: SupplierPreferences) -> tuple[Point, ...]:
     """Non-dominated points of :func:`outcome_grid`, by decreasing brand utility."""
-    frontier: list[Point] = []
-    best_supplier = -math.inf
-    for ub, us in sorted(outcome_grid(brand, supplier), key=lambda p: (-p[0], -p[1])):
-        if us > best_supplier + 1e-12:
-            frontier.append((ub, us))
-            best_supplier = us
-    return tuple(frontier)
+    return frontier(outcome_grid(brand, supplier))
 
 
 def zopa_exists(brand: BrandPreferences, supplier: SupplierPreferences) -> bool:
@@ -91,11 +105,7 @@ def zopa_exists(brand: BrandPreferences, supplier: SupplierPreferences) -> bool:
 
 def pareto_distance(point: Point, brand: BrandPreferences, supplier: SupplierPreferences) -> float:
     """Euclidean distance from ``point`` to the Pareto frontier (0 if nothing dominates it)."""
-    frontier = pareto_frontier(brand, supplier)
-    ub, us = point
-    if not any(fb > ub + 1e-9 and fs > us + 1e-9 for fb, fs in frontier):
-        return 0.0
-    return min(math.hypot(fb - ub, fs - us) for fb, fs in frontier)
+    return frontier_distance(point, pareto_frontier(brand, supplier))
 
 
 def nash_point(brand: BrandPreferences, supplier: SupplierPreferences) -> Point | None:

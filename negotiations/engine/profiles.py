@@ -61,6 +61,9 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
     ),
 )
 
+DEFAULT_BRAND_PROFILE = "boulware"
+"""The profile quotes negotiate with unless staff pick another."""
+
 TEMPERAMENTS: dict[str, Profile] = _registry(
     Profile(
         "hardball",

@@ -9,78 +9,22 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.domains import Scenario, generate_scenarios
 from negotiations.engine.guardrails import brand_limit_violations, supplier_limit_violations
 from negotiations.engine.moves import Action, Side, Turn
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
 from negotiations.engine.simulate import Outcome, Transcript, simulate
-from negotiations.engine.terms import PAYMENT_TERMS_DAYS, money
 from negotiations.engine.utility import brand_utility, supplier_utility
-from negotiations.engine.weights import Weights
 
 BASELINE = "naive_split"
 FULL_SCENARIOS = 300
 QUICK_SCENARIOS = 24
-
-
-@dataclass(frozen=True)
-class Scenario:
-    brand: BrandPreferences
-    """Brand preferences with the default profile; each tournament entry swaps the profile."""
-    supplier: SupplierPreferences
-    max_rounds: int
-    seed: int
-
-
-def generate_scenarios(count: int, seed: int = 7) -> list[Scenario]:
-    """``count`` scenarios; even ones are built with a zone of agreement, odd ones without
-    (price gap mostly, sometimes lead time or capacity). ZOPA is re-checked in the tally."""
-    rng = random.Random(seed)
-    return [_scenario(rng, with_zopa=i % 2 == 0, seed=seed * 100_003 + i) for i in range(count)]
-
-
-def _scenario(rng: random.Random, *, with_zopa: bool, seed: int) -> Scenario:
-    quantity = rng.choice((100, 250, 500, 1000, 2500, 5000))
-    list_price = rng.uniform(5, 200)
-    floor = list_price * rng.uniform(0.6, 0.85)
-    fastest = rng.randint(5, 30)
-    capacity = int(quantity * rng.uniform(1.2, 4))
-    max_price = floor * rng.uniform(1.05, 1.4)
-    max_lead = fastest + rng.randint(0, 40)
-    if not with_zopa:
-        kind = rng.random()
-        if kind < 0.7:
-            max_price = floor * rng.uniform(0.75, 0.97)
-        elif kind < 0.85:
-            max_lead = max(1, fastest - rng.randint(1, 4))
-        else:
-            capacity = int(quantity * rng.uniform(0.3, 0.9))
-    weights = Weights(
-        rng.uniform(0.4, 0.8), rng.uniform(0.1, 0.4), rng.uniform(0.05, 0.3), rng.uniform(0, 0.1)
-    )
-    brand = BrandPreferences(
-        quantity=quantity,
-        target_price=money(max_price * rng.uniform(0.75, 0.92)),
-        max_price=money(max_price),
-        max_lead_time_days=max_lead,
-        weights=weights,
-        ideal_lead_time_days=rng.randint(max_lead // 3, max_lead),
-        target_warranty_months=rng.choice((12, 24)),
-    )
-    supplier = SupplierPreferences(
-        cost_floor=money(floor),
-        list_price=money(list_price),
-        fastest_lead_time_days=fastest,
-        preferred_payment_terms_days=rng.choice(PAYMENT_TERMS_DAYS[:4]),
-        capacity=capacity,
-    )
-    return Scenario(brand, supplier, rng.randint(6, 14), seed)
 
 
 @dataclass

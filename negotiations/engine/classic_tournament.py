@@ -1,0 +1,186 @@
+"""The classic-agent tournament: brand profiles and classic buyers against classic sellers.
+
+Every buyer (each brand profile, then each classic agent as buyer) meets every classic seller
+on every setting of a domain (``domains.py``), once with each side opening. An *instance* is
+(setting, seller, opening order). Per buyer the report gives:
+
+- mean buyer utility over the instances some classic buyer agrees in (no deal scores the
+  buyer's reservation value: what walking away leaves it);
+- agreement rate over those instances;
+- mean distance of its agreements to the Pareto frontier;
+- deals under reservation: agreements below either side's reservation or outside either
+  side's hard limits (over every instance).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from negotiations.engine.analysis import frontier_distance
+from negotiations.engine.arena import Negotiates, play
+from negotiations.engine.classic import CLASSIC_AGENTS, Ranking
+from negotiations.engine.domains import Setting
+from negotiations.engine.moves import Move, NegotiationState, Side
+from negotiations.engine.negotiators import BrandNegotiator
+from negotiations.engine.profiles import BRAND_PROFILES, DEFAULT_BRAND_PROFILE
+from negotiations.engine.terms import Terms
+
+BRAND_ROWS = tuple(p for p in BRAND_PROFILES if p != "naive_split")
+CLASSIC_ROWS = tuple(f"classic {name}" for name in CLASSIC_AGENTS)
+
+Instance = tuple[int, str, bool]
+"""(setting seed, seller, brand opens)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    agreed: bool
+    buyer_utility: float
+    pareto: float
+    under_reservation: bool
+
+
+@dataclass
+class BuyerRow:
+    name: str
+    results: dict[Instance, Result] = field(default_factory=dict)
+    decisions: int = 0
+    seconds: float = 0.0
+
+    def over(self, instances: list[Instance]) -> list[Result]:
+        return [self.results[i] for i in instances]
+
+    def mean_utility(self, instances: list[Instance]) -> float:
+        rows = self.over(instances)
+        return sum(r.buyer_utility for r in rows) / len(rows) if rows else 0.0
+
+    def agreement(self, instances: list[Instance]) -> float:
+        rows = self.over(instances)
+        return sum(r.agreed for r in rows) / len(rows) if rows else 1.0
+
+    @property
+    def pareto(self) -> float:
+        values = [r.pareto for r in self.results.values() if r.agreed]
+        return sum(values) / len(values) if values else 0.0
+
+    @property
+    def under_reservation(self) -> int:
+        return sum(r.under_reservation for r in self.results.values())
+
+
+@dataclass
+class DomainReport:
+    domain: str
+    settings: int
+    rows: dict[str, BuyerRow]
+
+    @property
+    def agreeable(self) -> list[Instance]:
+        """Instances in which at least one classic buyer reached a deal."""
+        classic = [self.rows[name] for name in CLASSIC_ROWS]
+        keys = next(iter(self.rows.values())).results
+        return [i for i in keys if any(row.results[i].agreed for row in classic)]
+
+    def best_classic(self) -> BuyerRow:
+        instances = self.agreeable
+        return max((self.rows[n] for n in CLASSIC_ROWS), key=lambda r: r.mean_utility(instances))
+
+    def seller_agreement(self, row: str, seller: str) -> float:
+        return self.rows[row].agreement([i for i in self.agreeable if i[1] == seller])
+
+    @property
+    def decisions_per_second(self) -> float:
+        rows = [self.rows[n] for n in BRAND_ROWS]
+        seconds = sum(r.seconds for r in rows)
+        return sum(r.decisions for r in rows) / seconds if seconds else 0.0
+
+
+def run_classic(domain: str, settings: Iterable[Setting]) -> DomainReport:
+    rows = {name: BuyerRow(name) for name in (*BRAND_ROWS, *CLASSIC_ROWS)}
+    count = 0
+    for setting in settings:
+        count += 1
+        buyer_ranking, seller_ranking = setting.rankings()
+        for seller in CLASSIC_AGENTS:
+            for brand_first in (True, False):
+                instance = (setting.seed, seller, brand_first)
+                for name, row in rows.items():
+                    opponent = CLASSIC_AGENTS[seller](
+                        Side.SUPPLIER, seller_ranking, setting.seed + 1
+                    )
+                    buyer = _buyer(name, setting, buyer_ranking)
+                    timer = _Timed(buyer) if name in BRAND_ROWS else buyer
+                    played = play(timer, opponent, setting.max_rounds, brand_first=brand_first)
+                    if isinstance(timer, _Timed):
+                        row.decisions += timer.calls
+                        row.seconds += timer.seconds
+                    row.results[instance] = _result(setting, played.terms)
+    return DomainReport(domain, count, rows)
+
+
+def _buyer(name: str, setting: Setting, ranking: Ranking) -> Negotiates:
+    if name in BRAND_ROWS:
+        return BrandNegotiator(replace(setting.brand, profile=name), setting.seed)
+    return CLASSIC_AGENTS[name.removeprefix("classic ")](Side.BRAND, ranking, setting.seed)
+
+
+class _Timed:
+    """Counts a negotiator's decisions and the CPU time they take."""
+
+    def __init__(self, inner: Negotiates) -> None:
+        self.inner, self.calls, self.seconds = inner, 0, 0.0
+
+    def respond(self, state: NegotiationState) -> Move:
+        start = time.process_time()
+        move = self.inner.respond(state)
+        self.seconds += time.process_time() - start
+        self.calls += 1
+        return move
+
+
+def _result(setting: Setting, terms: Terms | None) -> Result:
+    if terms is None:
+        return Result(False, setting.brand.reservation, 0.0, False)
+    ub, us = setting.buyer_utility()(terms), setting.seller_utility()(terms)
+    under = (
+        ub is None
+        or us is None
+        or ub < setting.brand.reservation - 1e-9
+        or us < setting.supplier.reservation - 1e-9
+    )
+    point = (ub or 0.0, us or 0.0)
+    return Result(True, point[0], frontier_distance(point, setting.front), under)
+
+
+def format_classic(report: DomainReport) -> str:
+    instances = report.agreeable
+    best = report.best_classic()
+    lines = [
+        f"Classic tournament, {report.domain} domain: {report.settings} settings x "
+        f"{len(CLASSIC_AGENTS)} classic sellers x 2 opening orders; {len(instances)} instances "
+        "in which some classic buyer agrees.",
+        "",
+        "| buyer | mean buyer U | agreement | lowest vs one seller | Pareto dist "
+        "| deals under reservation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, row in report.rows.items():
+        per_seller = {s: report.seller_agreement(name, s) for s in CLASSIC_AGENTS}
+        weakest = min(per_seller, key=lambda s: per_seller[s])
+        label = f"**{name}** (default)" if name == DEFAULT_BRAND_PROFILE else name
+        lines.append(
+            f"| {label} | {row.mean_utility(instances):.3f} | {row.agreement(instances):.1%} "
+            f"| {weakest} {per_seller[weakest]:.0%} | {row.pareto:.3f} "
+            f"| {row.under_reservation} |"
+        )
+    default = report.rows[DEFAULT_BRAND_PROFILE]
+    margin = default.mean_utility(instances) - best.mean_utility(instances)
+    lines += [
+        "",
+        f"Default profile vs the best classic buyer ({best.name}): {margin:+.3f}. "
+        f"Brand decisions: {sum(report.rows[n].decisions for n in BRAND_ROWS):,} at "
+        f"{report.decisions_per_second:,.0f}/s (CPU time of one core).",
+    ]
+    return "\n".join(lines)
