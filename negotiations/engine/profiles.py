@@ -39,6 +39,16 @@ def _registry(*profiles: Profile) -> dict[str, Profile]:
 
 
 BRAND_PROFILES: dict[str, Profile] = _registry(
+    Profile(
+        "adaptive",
+        "Reads the supplier.",
+        "adaptive",
+        tuple(
+            __import__("os")
+            .environ.get("E15_TACTICS", "term_trading,competitor_leverage")
+            .split(",")
+        ),
+    ),
     Profile("boulware", "Holds firm until late, then concedes fast.", "boulware", ALL_TACTICS),
     Profile("balanced", "Concedes steadily over the rounds.", "linear", ALL_TACTICS),
     Profile(
@@ -61,7 +71,7 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
     ),
 )
 
-DEFAULT_BRAND_PROFILE = "boulware"
+DEFAULT_BRAND_PROFILE = "adaptive"
 """The profile quotes negotiate with unless staff pick another."""
 
 TEMPERAMENTS: dict[str, Profile] = _registry(

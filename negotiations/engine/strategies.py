@@ -22,6 +22,8 @@ LARGE_ORDER_UNITS = 1000
 DEADLINE_MARGIN = 0.08
 SPLIT_FROM = 0.6
 SPLIT_GAP = 0.15
+ADAPTIVE_EXPONENT = float(__import__("os").environ.get("E15_E", "0.2"))
+MIN_STEP = float(__import__("os").environ.get("E15_STEP", "0.005"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,15 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
     return replace(plan, target=target, notes=(*plan.notes, note))
 
 
+def _adaptive(ctx: Context, plan: Plan) -> Plan:
+    """Boulware-paced, but a new offer every round: at least ``MIN_STEP`` below the last."""
+    target = _aspiration(ctx, ADAPTIVE_EXPONENT)
+    if ctx.last_own is not None:
+        target = min(target, ctx.last_own - MIN_STEP)
+    target = max(ctx.reservation, target)
+    return replace(plan, target=target, notes=(*plan.notes, f"Aim {target:.2f}."))
+
+
 def _anchoring(ctx: Context, plan: Plan) -> Plan:
     anchor = ANCHOR if ctx.round == 1 else ANCHOR / 2
     note = f"Anchor {anchor:.0%} beyond our ideal price to frame the range."
@@ -182,6 +193,12 @@ STRATEGIES: dict[str, Strategy] = {
             "Time-based; concedes early.",
             _always,
             _time_based(CONCEDER_EXPONENT, "Conceder:"),
+        ),
+        Strategy(
+            "adaptive",
+            "Boulware-paced with a small new concession every round.",
+            _always,
+            _adaptive,
         ),
         Strategy("tit_for_tat", "Reciprocates the opponent's concessions.", _always, _tit_for_tat),
         Strategy(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from negotiations.engine.guardrails import GuardrailResult
 from negotiations.engine.moves import (
@@ -40,6 +41,10 @@ HOPELESS_FROM = 0.75
 """Share of the rounds played before a walk-away on the projection is considered."""
 STALL_FROM = 0.6
 """Share of the rounds played before an opponent holding its price counts as at its limit."""
+LUMP_TOLERANCE = 0.02
+"""How far past its target a single step on an issue that moves in steps (payment terms) may
+take a concession, when that step is worth more to the opponent than price is."""
+T = TypeVar("T", int, Decimal)
 Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
 
@@ -67,6 +72,8 @@ class Negotiator:
     """Our hard price limit (brand maximum, supplier cost floor)."""
     price_direction: int
     """+1 if higher prices are better for us, -1 if lower ones are."""
+    monotone = False
+    """Whether each issue of our offers only ever moves towards the opponent."""
 
     def __init__(self, seed: int) -> None:
         rng = random.Random(seed)
@@ -149,17 +156,21 @@ class Negotiator:
     def _no_deal(self, view: View, t: float) -> str | None:
         """The ZOPA estimate: why no deal is possible, or None while one may be.
 
-        Past mid-game, an opponent that has stopped at a price beyond our limit for two offers
-        is at its own limit. From ``HOPELESS_FROM`` on, a conceding opponent whose every
-        plausible projected deadline price is beyond our limit by ``HOPELESS_MARGIN`` will not
-        get there. (A stubborn opponent that has not moved tells us nothing, so we stay.)
+        Past mid-game, an opponent that has held one offer at a price beyond our limit for
+        three offers while we made three different ones is at its own limit. From
+        ``HOPELESS_FROM`` on, a conceding opponent whose every plausible projected deadline
+        price is beyond our limit by ``HOPELESS_MARGIN`` will not get there. (A stubborn
+        opponent that has not moved tells us nothing, so we stay.)
         """
         model = view.opponent
         beyond = self._beyond_limit
         if t >= STALL_FROM and len(model.offers) >= 4:
             last = model.offers[-1].unit_price
             held = all(o == model.offers[-1] for o in model.offers[-3:])
-            if held and beyond(float(last)) > 0:
+            # Only a hold against our moves shows a limit: agents that concede when we do
+            # (tit-for-tat, MiCRO) also repeat themselves while we stand still.
+            moving = len(set(view.own_offers[-3:])) == 3
+            if held and moving and beyond(float(last)) > 0:
                 return (
                     f"They have held at {last} for three offers, beyond our limit of "
                     f"{self.price_limit:.2f}: no deal is possible."
@@ -186,9 +197,11 @@ class Negotiator:
             return Move(Action.WALK_AWAY, strategies=("zopa_estimate",), rationale=(reason,))
         ctx = self._context(state, view, t, quantity)
         plan = self._plan(ctx)
-        offer = self._offer(plan, view, quantity)
+        offer = self._offer(plan, view, quantity, ctx.competing_utility)
         offer_utility = self.scorer.score_terms(offer)
         standing = ctx.opponent_utility
+        if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
+            standing = None  # another negotiation offers more: never settle for less
         last_move = state.round == state.max_rounds
         if standing is not None and (standing >= offer_utility - 1e-9 or last_move):
             return Move(
@@ -271,9 +284,35 @@ class Negotiator:
         if plan.target < ctx.floor:
             note = f"Their offer, brought inside our limits, is worth {ctx.floor:.2f}: no lower."
             plan = replace(plan, target=ctx.floor, notes=(*plan.notes, note))
+        outside = ctx.competing_utility
+        if outside is not None and plan.target < outside:
+            note = f"Another negotiation offers terms worth {outside:.2f} to us: no lower."
+            plan = replace(plan, target=outside, notes=(*plan.notes, note))
         return plan
 
-    def _offer(self, plan: Plan, view: View, quantity: int) -> Terms:
+    def _offer(self, plan: Plan, view: View, quantity: int, outside: float | None = None) -> Terms:
+        """The terms for ``plan``. A monotone negotiator never takes back a concession: the
+        result is no better for us than its previous offer on any issue; and when a better
+        deal elsewhere (``outside``) or our reservation leave no room for that, it repeats its
+        previous offer."""
+        previous = view.own_offers[-1] if self.monotone and view.own_offers else None
+        offer = self._planned_offer(plan, view, quantity, previous, outside)
+        if previous is None:
+            return offer
+        offer = self._no_retreat(offer, previous)
+        floor = max(self.scorer.reservation, outside or 0.0)
+        if self.scorer.score_terms(offer) < floor - 1e-9:
+            return previous
+        return offer
+
+    def _planned_offer(
+        self,
+        plan: Plan,
+        view: View,
+        quantity: int,
+        previous: Terms | None,
+        outside: float | None,
+    ) -> Terms:
         s = self.scorer
         if plan.split and view.own_offers and view.opponent_standing is not None:
             split = self._split(view.own_offers[-1], view.opponent_standing, quantity)
@@ -284,19 +323,23 @@ class Negotiator:
         )
         if nearest is not None and plan.target <= s.score_terms(nearest) + 1e-9:
             return nearest  # conceding that far: offer their own terms, brought inside our limits
-        package = self._ideal_package()
+        if previous is not None and plan.trade_terms and view.opponent.offers:
+            est = self._estimate_opponent(view.opponent)
+            return self._concede(previous, plan.target, est, view.opponent_standing)
+        package = self._ideal_package(previous)
         if plan.trade_terms and view.opponent.offers:
-            traded = self._trade(view.opponent)
+            traded = self._trade(view.opponent, self._estimate_opponent(view.opponent))
             if s.price_for(plan.target, s.rest(*traded)) is not None:
                 package = traded
         target = plan.target
         met = self._meet_lead_limit(package, view.opponent_standing)
         if met != package:
             # Our lead-time limit caps what any offer can be worth: keep conceding along the
-            # same schedule, scaled into what is still reachable.
+            # same schedule, scaled into what is still reachable (never under a better deal
+            # elsewhere).
             package, top = met, s.price_part(s.price_best) + s.rest(*met)
-            r = s.reservation
-            target = r + (target - r) * max(0.0, top - r) / (1.0 - r)
+            r = max(s.reservation, outside or 0.0)
+            target = r + (target - r) * max(0.0, top - r) / max(1e-9, 1.0 - r)
         price = s.price_for(target, s.rest(*package))
         if price is None:  # rounding at the very top of the reachable range
             price = s.price_best
@@ -304,6 +347,26 @@ class Negotiator:
             price += plan.anchor * s.price_best * self.price_direction
         lead, pay, warranty = package
         return Terms(self._round_price(price), quantity, lead, pay, warranty, self.currency)
+
+    def _no_retreat(self, offer: Terms, previous: Terms) -> Terms:
+        """``offer`` with every issue at least as good for the opponent as in ``previous``."""
+        s = self.scorer
+        return offer.replace(
+            unit_price=_towards(offer.unit_price, previous.unit_price, -self.price_direction),
+            lead_time_days=_towards(
+                offer.lead_time_days, previous.lead_time_days, _sign(s.lead_worst - s.lead_best)
+            ),
+            payment_terms_days=_towards(
+                offer.payment_terms_days,
+                previous.payment_terms_days,
+                _sign(s.pay_worst - s.pay_best),
+            ),
+            warranty_months=_towards(
+                offer.warranty_months,
+                previous.warranty_months,
+                _sign(s.warranty_worst - s.warranty_best),
+            ),
+        )
 
     def _meet_lead_limit(self, package: Package, theirs: Terms | None) -> Package:
         """When their lead time is beyond our limit, ours may be beyond theirs: go to our limit
@@ -313,21 +376,115 @@ class Negotiator:
             return package
         return (int(limit), package[1], package[2])
 
-    def _ideal_package(self) -> Package:
+    def _ideal_package(self, previous: Terms | None = None) -> Package:
         s = self.scorer
-        return (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
+        ideal = (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
+        if previous is None:
+            return ideal
+        return (
+            _towards(ideal[0], previous.lead_time_days, _sign(s.lead_worst - s.lead_best)),
+            _towards(ideal[1], previous.payment_terms_days, _sign(s.pay_worst - s.pay_best)),
+            _towards(ideal[2], previous.warranty_months, _sign(s.warranty_worst - s.warranty_best)),
+        )
 
-    def _trade(self, model: OpponentModel) -> Package:
+    def _concede(self, previous: Terms, target: float, est: Scorer, theirs: Terms | None) -> Terms:
+        """From ``previous``, concede down to ``target`` along the issues in order of
+        efficiency: each non-price move (payment terms, lead time, warranty) worth more to the
+        opponent, per unit of our utility given up, than price is, while it costs no more than
+        what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps); the rest
+        on price. Every issue only moves towards the opponent, so the offer is never worse for
+        them than ``previous`` and a reader sees each issue move one way."""
+        s = self.scorer
+        lead, pay, warranty = (
+            previous.lead_time_days,
+            previous.payment_terms_days,
+            previous.warranty_months,
+        )
+        left = s.score_terms(previous) - target
+        met = self._meet_lead_limit((lead, pay, warranty), theirs)[0]
+        if met != lead:
+            left -= s.lead_part(lead) - s.lead_part(met)
+            lead = met
+        price_rate = self._price_rate(est)
+        price_room = s.price_part(float(previous.unit_price)) - s.price_part(s.price_worst)
+        while left > 1e-9:
+            moves = self._moves((lead, pay, warranty), est, theirs)
+            at_limit = price_room <= 1e-9
+            usable = [
+                m
+                for m in moves
+                if (m[0] > price_rate or at_limit) and (m[1] <= left + LUMP_TOLERANCE or at_limit)
+            ]
+            if not usable:
+                break
+            _, cost, issue, value = max(usable)
+            left -= cost
+            lead, pay, warranty = (
+                value if issue == 0 else lead,
+                value if issue == 1 else pay,
+                value if issue == 2 else warranty,
+            )
+        price = s.price_for(target, s.rest(lead, pay, warranty))
+        if price is None:
+            price = float(previous.unit_price)
+        rounded = self._round_price(price)
+        if (rounded - previous.unit_price) * self.price_direction > 0:
+            rounded = previous.unit_price
+        return previous.replace(
+            unit_price=rounded,
+            lead_time_days=lead,
+            payment_terms_days=pay,
+            warranty_months=warranty,
+        )
+
+    def _price_rate(self, est: Scorer) -> float:
+        """What a unit of our utility given up on price is worth to the opponent (estimated)."""
+        s = self.scorer
+        ours_per_unit = s.w_price / max(1e-9, abs(s.price_best - s.price_worst))
+        theirs_per_unit = est.w_price / max(1e-9, abs(est.price_best - est.price_worst))
+        return theirs_per_unit / max(1e-12, ours_per_unit)
+
+    def _moves(
+        self, package: Package, est: Scorer, theirs: Terms | None
+    ) -> list[tuple[float, float, int, int]]:
+        """Single-issue concessions from ``package``: (opponent gain per unit of our cost, our
+        cost, issue index, new value), for moves the opponent likely values."""
+        s = self.scorer
+        lead, pay, warranty = package
+        out: list[tuple[float, float, int, int]] = []
+        options = (
+            ("lead_part", lead, s.lead_best, s.lead_worst, _lead_options(s, lead, theirs)),
+            ("pay_part", pay, s.pay_best, s.pay_worst, PAYMENT_TERMS_DAYS),
+            (
+                "warranty_part",
+                warranty,
+                s.warranty_best,
+                s.warranty_worst,
+                (int(s.warranty_worst), theirs.warranty_months if theirs else warranty),
+            ),
+        )
+        for issue, (part, current, best, worst, values) in enumerate(options):
+            direction = _sign(worst - best)
+            ours, theirs_part = getattr(s, part), getattr(est, part)
+            for value in values:
+                if (value - current) * direction <= 0:
+                    continue
+                gain = theirs_part(value) - theirs_part(current)
+                if gain <= 1e-9:
+                    continue
+                cost = max(0.0, ours(current) - ours(value))
+                out.append((gain / max(cost, 1e-9), cost, issue, int(value)))
+        return out
+
+    def _trade(self, model: OpponentModel, est: Scorer) -> Package:
         """The package maximising the opponent's estimated utility at our target utility.
 
         Whatever utility a package leaves us is paid back to the opponent as price, at the
         exchange rate between the two sides' price utilities; with linear-additive utilities
-        the choice separates per issue: maximise ``theirs(x) + rate * ours(x)``."""
+        the choice separates per issue: maximise ``theirs(x) + rate * ours(x)``. Each issue
+        chooses among our best, our limit, the middle and their latest value."""
         s = self.scorer
-        est = self._estimate_opponent(model)
-        ours_per_unit = s.w_price / max(1e-9, abs(s.price_best - s.price_worst))
-        theirs_per_unit = est.w_price / max(1e-9, abs(est.price_best - est.price_worst))
-        rate = theirs_per_unit / max(1e-12, ours_per_unit)
+        rate = self._price_rate(est)
         last = model.offers[-1]
 
         def pick(options: set[int], part: str) -> int:
@@ -363,6 +520,26 @@ class Negotiator:
             (a.warranty_months + b.warranty_months) // 2,
             self.currency,
         )
+
+
+def _lead_options(s: Scorer, lead: int, theirs: Terms | None) -> tuple[int, ...]:
+    """Lead times to consider conceding to: their latest (inside our limit), the middle of
+    what is left and our limit."""
+    limit = int(s.lead_worst)
+    values = [limit, (lead + limit) // 2]
+    if theirs is not None:
+        values.append(min(max(theirs.lead_time_days, min(lead, limit)), max(lead, limit)))
+    return tuple(values)
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _towards(value: T, previous: T, direction: int) -> T:
+    """``value`` if it is at least ``previous`` in ``direction`` (+1 up, -1 down), else
+    ``previous``."""
+    return value if (value - previous) * direction >= 0 else previous
 
 
 def prior_scorer(

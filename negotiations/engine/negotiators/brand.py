@@ -28,6 +28,7 @@ class BrandNegotiator(Negotiator):
 
     side = Side.BRAND
     price_direction = -1
+    monotone = True
 
     def __init__(self, prefs: BrandPreferences, seed: int) -> None:
         super().__init__(seed)
