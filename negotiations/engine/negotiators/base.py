@@ -157,7 +157,7 @@ class Negotiator:
         """The ZOPA estimate: why no deal is possible, or None while one may be.
 
         Past mid-game, an opponent that has held one offer at a price beyond our limit for
-        three offers while we made three different ones is at its own limit. From
+        three offers while our own offer is at our limit is at its own limit. From
         ``HOPELESS_FROM`` on, a conceding opponent whose every plausible projected deadline
         price is beyond our limit by ``HOPELESS_MARGIN`` will not get there. (A stubborn
         opponent that has not moved tells us nothing, so we stay.)
@@ -167,10 +167,11 @@ class Negotiator:
         if t >= STALL_FROM and len(model.offers) >= 4:
             last = model.offers[-1].unit_price
             held = all(o == model.offers[-1] for o in model.offers[-3:])
-            # Only a hold against our moves shows a limit: agents that concede when we do
-            # (tit-for-tat, MiCRO) also repeat themselves while we stand still.
-            moving = len(set(view.own_offers[-3:])) == 3
-            if held and moving and beyond(float(last)) > 0:
+            # Only a hold against our own limit shows theirs: agents that concede when we do
+            # (tit-for-tat, MiCRO) also repeat themselves while we have room to move.
+            ours = view.own_offers[-1] if view.own_offers else None
+            at_limit = ours is not None and beyond(float(ours.unit_price)) >= -0.005
+            if held and at_limit and beyond(float(last)) > 0:
                 return (
                     f"They have held at {last} for three offers, beyond our limit of "
                     f"{self.price_limit:.2f}: no deal is possible."
@@ -190,8 +191,12 @@ class Negotiator:
         """How far ``price`` is past our price limit, as a fraction of it (<= 0: inside)."""
         return (self.price_limit - price) * self.price_direction / self.price_limit
 
+    def _time(self, state: NegotiationState) -> float:
+        """Negotiation time of this move, in [0, 1]."""
+        return _time(state.round, state.max_rounds)
+
     def _bargain(self, state: NegotiationState, view: View, quantity: int) -> Move:
-        t = _time(state.round, state.max_rounds)
+        t = self._time(state)
         reason = self._no_deal(view, t)
         if reason is not None:
             return Move(Action.WALK_AWAY, strategies=("zopa_estimate",), rationale=(reason,))
@@ -301,9 +306,9 @@ class Negotiator:
             return offer
         offer = self._no_retreat(offer, previous)
         floor = max(self.scorer.reservation, outside or 0.0)
-        if self.scorer.score_terms(offer) < floor - 1e-9:
-            return previous
-        return offer
+        if self.scorer.score_terms(offer) < max(floor, plan.target) - 1e-9:
+            offer = self._concede(previous, max(floor, plan.target), view)
+        return offer if self.scorer.score_terms(offer) >= floor - 1e-9 else previous
 
     def _planned_offer(
         self,
@@ -324,8 +329,7 @@ class Negotiator:
         if nearest is not None and plan.target <= s.score_terms(nearest) + 1e-9:
             return nearest  # conceding that far: offer their own terms, brought inside our limits
         if previous is not None and plan.trade_terms and view.opponent.offers:
-            est = self._estimate_opponent(view.opponent)
-            return self._concede(previous, plan.target, est, view.opponent_standing)
+            return self._concede(previous, plan.target, view)
         package = self._ideal_package(previous)
         if plan.trade_terms and view.opponent.offers:
             traded = self._trade(view.opponent, self._estimate_opponent(view.opponent))
@@ -387,14 +391,15 @@ class Negotiator:
             _towards(ideal[2], previous.warranty_months, _sign(s.warranty_worst - s.warranty_best)),
         )
 
-    def _concede(self, previous: Terms, target: float, est: Scorer, theirs: Terms | None) -> Terms:
+    def _concede(self, previous: Terms, target: float, view: View) -> Terms:
         """From ``previous``, concede down to ``target`` along the issues in order of
         efficiency: each non-price move (payment terms, lead time, warranty) worth more to the
         opponent, per unit of our utility given up, than price is, while it costs no more than
         what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps); the rest
         on price. Every issue only moves towards the opponent, so the offer is never worse for
         them than ``previous`` and a reader sees each issue move one way."""
-        s = self.scorer
+        s, theirs = self.scorer, view.opponent_standing
+        est = self._estimate_opponent(view.opponent) if view.opponent.offers else s
         lead, pay, warranty = (
             previous.lead_time_days,
             previous.payment_terms_days,
@@ -406,14 +411,16 @@ class Negotiator:
             left -= s.lead_part(lead) - s.lead_part(met)
             lead = met
         price_rate = self._price_rate(est)
-        price_room = s.price_part(float(previous.unit_price)) - s.price_part(s.price_worst)
+        # Never more on price than they ask for: past their ask it is worth nothing to them.
+        ask = est.price_best
+        cap = ask if (ask - s.price_worst) * self.price_direction > 0 else s.price_worst
+        price_room = s.price_part(float(previous.unit_price)) - s.price_part(cap)
         while left > 1e-9:
-            moves = self._moves((lead, pay, warranty), est, theirs)
-            at_limit = price_room <= 1e-9
+            short = price_room < left - 1e-9  # price alone cannot get there
             usable = [
                 m
-                for m in moves
-                if (m[0] > price_rate or at_limit) and (m[1] <= left + LUMP_TOLERANCE or at_limit)
+                for m in self._moves((lead, pay, warranty), est, theirs)
+                if short or (m[0] > price_rate and m[1] <= left + LUMP_TOLERANCE)
             ]
             if not usable:
                 break
@@ -427,6 +434,8 @@ class Negotiator:
         price = s.price_for(target, s.rest(lead, pay, warranty))
         if price is None:
             price = float(previous.unit_price)
+        if (price - cap) * self.price_direction < 0:
+            price = cap
         rounded = self._round_price(price)
         if (rounded - previous.unit_price) * self.price_direction > 0:
             rounded = previous.unit_price
