@@ -53,6 +53,9 @@ class Context:
     competing_utility: float | None
     large_order: bool
     quantity: int
+    closing: bool = False
+    """This is our last offer the opponent can still answer, and nothing acceptable to us is on
+    the table."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,9 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
 
 def _adaptive(ctx: Context, plan: Plan) -> Plan:
     """Boulware-paced, but a new offer every round: at least ``MIN_STEP`` below the last."""
+    if ctx.closing:
+        note = "Our last offer they can answer: as far as we can go, to close."
+        return replace(plan, target=ctx.reservation, notes=(*plan.notes, note))
     target = _aspiration(ctx, ADAPTIVE_EXPONENT)
     if ctx.last_own is not None:
         target = min(target, ctx.last_own - MIN_STEP)

@@ -257,6 +257,7 @@ class Negotiator:
                 last.payment_terms_days,
                 last.warranty_months,
             )
+        acceptable = self._acceptable(view.opponent_standing, quantity)
         return Context(
             side=self.side,
             t=t**self._jitter,
@@ -266,17 +267,29 @@ class Negotiator:
             base=self.profile.concession,
             last_own=score(view.own_offers[-1]) if view.own_offers else None,
             opponent_gain=gain,
-            opponent_utility=self._acceptable(view.opponent_standing, quantity),
+            opponent_utility=acceptable,
             floor=self._floor(view.opponent_standing, quantity),
             projected_utility=projected,
             competing_utility=self._competing_utility(state),
             large_order=self._large_order(quantity),
             quantity=quantity,
+            closing=self._closing(state, acceptable),
         )
 
+    def _closing(self, state: NegotiationState, acceptable: float | None) -> bool:
+        """Whether this is our last offer the opponent can answer (the last round when we
+        open rounds, the one before when they do) with nothing acceptable on the table."""
+        if acceptable is not None or not state.history:
+            return False
+        last_answerable = state.max_rounds - (state.history[0].side is not self.side)
+        return state.round == last_answerable
+
     def _floor(self, theirs: Terms | None, quantity: int) -> float:
+        """What their offer, brought inside our limits, is worth: we could propose that
+        instead. Only when price alone was outside: moving another issue (a lead time they
+        cannot make) makes terms they may not accept at any price."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
-        if nearest is None:
+        if nearest is None or nearest.replace(unit_price=theirs.unit_price) != theirs:
             return self.scorer.reservation
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
@@ -323,13 +336,13 @@ class Negotiator:
             split = self._split(view.own_offers[-1], view.opponent_standing, quantity)
             if split is not None and s.score_terms(split) >= max(s.reservation, plan.target):
                 return split
+        if previous is not None and plan.trade_terms and view.opponent.offers:
+            return self._concede(previous, plan.target, view)
         nearest = (
             self._clamp(view.opponent_standing, quantity)[0] if view.opponent_standing else None
         )
         if nearest is not None and plan.target <= s.score_terms(nearest) + 1e-9:
             return nearest  # conceding that far: offer their own terms, brought inside our limits
-        if previous is not None and plan.trade_terms and view.opponent.offers:
-            return self._concede(previous, plan.target, view)
         package = self._ideal_package(previous)
         if plan.trade_terms and view.opponent.offers:
             traded = self._trade(view.opponent, self._estimate_opponent(view.opponent))
