@@ -18,15 +18,18 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from negotiations.engine.analysis import frontier_distance
+from negotiations.engine.analysis import frontier_distance, zopa_exists
 from negotiations.engine.arena import Negotiates, play
 from negotiations.engine.classic import CLASSIC_AGENTS, Ranking
-from negotiations.engine.domains import Setting
+from negotiations.engine.domains import Setting, discrete_settings, generate_scenarios, our_settings
 from negotiations.engine.moves import Move, NegotiationState, Side
 from negotiations.engine.negotiators import BrandNegotiator
 from negotiations.engine.profiles import BRAND_PROFILES, DEFAULT_BRAND_PROFILE
 from negotiations.engine.terms import Terms
 
+FULL_CLASSIC = 40
+QUICK_CLASSIC = 4
+"""Settings per domain (each: 12 buyers x 8 sellers x 2 opening orders)."""
 BRAND_ROWS = tuple(p for p in BRAND_PROFILES if p != "naive_split")
 CLASSIC_ROWS = tuple(f"classic {name}" for name in CLASSIC_AGENTS)
 
@@ -184,3 +187,17 @@ def format_classic(report: DomainReport) -> str:
         f"{report.decisions_per_second:,.0f}/s (CPU time of one core).",
     ]
     return "\n".join(lines)
+
+
+def classic_reports(settings: int, seed: int = 7) -> dict[str, DomainReport]:
+    """The tournament on ``settings`` discrete settings and on the scenarios with a zone of
+    agreement among ``2 * settings`` of ours (about ``settings``)."""
+    ours = [
+        (s.brand, s.supplier, s.max_rounds, s.seed)
+        for s in generate_scenarios(2 * settings, seed)
+        if zopa_exists(s.brand, s.supplier)
+    ]
+    return {
+        "discrete": run_classic("discrete", discrete_settings(settings, seed + 4)),
+        "ours": run_classic("ours", our_settings(ours, seed + 6)),
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
+from negotiations.engine.profiles import BRAND_PROFILES, DEFAULT_BRAND_PROFILE, TEMPERAMENTS
 from negotiations.engine.terms import money
 from negotiations.engine.weights import Weights
 
@@ -28,7 +28,7 @@ class BrandPreferences:
     weights: Weights
     currency: str = "USD"
     ideal_lead_time_days: int | None = None
-    profile: str = "balanced"
+    profile: str = DEFAULT_BRAND_PROFILE
     reservation: float = 0.0
     target_warranty_months: int = 12
     min_quantity: int | None = None

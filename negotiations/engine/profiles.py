@@ -38,16 +38,16 @@ def _registry(*profiles: Profile) -> dict[str, Profile]:
     return {p.id: p for p in profiles}
 
 
+DEFAULT_BRAND_PROFILE = "adaptive"
+"""The profile quotes negotiate with unless staff pick another: the best in the tournament."""
+
 BRAND_PROFILES: dict[str, Profile] = _registry(
     Profile(
         "adaptive",
-        "Reads the supplier.",
+        "Holds firm, concedes a little every round on the terms the supplier values most, "
+        "never takes a concession back, and makes a closing offer before the deadline.",
         "adaptive",
-        tuple(
-            __import__("os")
-            .environ.get("E15_TACTICS", "term_trading,competitor_leverage")
-            .split(",")
-        ),
+        ALL_TACTICS,
     ),
     Profile("boulware", "Holds firm until late, then concedes fast.", "boulware", ALL_TACTICS),
     Profile("balanced", "Concedes steadily over the rounds.", "linear", ALL_TACTICS),
@@ -70,9 +70,6 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
         (),
     ),
 )
-
-DEFAULT_BRAND_PROFILE = "adaptive"
-"""The profile quotes negotiate with unless staff pick another."""
 
 TEMPERAMENTS: dict[str, Profile] = _registry(
     Profile(

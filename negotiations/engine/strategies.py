@@ -10,7 +10,8 @@ profile that applies this round; the ids and notes of those that ran become the 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 from negotiations.engine.moves import Side
 
@@ -22,8 +23,13 @@ LARGE_ORDER_UNITS = 1000
 DEADLINE_MARGIN = 0.08
 SPLIT_FROM = 0.6
 SPLIT_GAP = 0.15
-ADAPTIVE_EXPONENT = float(__import__("os").environ.get("E15_E", "0.2"))
-MIN_STEP = float(__import__("os").environ.get("E15_STEP", "0.005"))
+ADAPTIVE_EXPONENT = 0.15
+"""The adaptive profile's pace: firmer than Boulware (0.3). Time-dependent and hybrid suppliers
+concede by the deadline whatever we do; reciprocating ones are met by its steps and closing
+offer."""
+MIN_STEP = 0.002
+"""The least utility the adaptive profile concedes a round: every offer is new, which is what
+MiCRO and tit-for-tat suppliers answer with concessions of their own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,15 @@ class Plan:
     used: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
+    def then(self, note: str | None = None, **changes: Any) -> Plan:
+        """This plan with ``changes`` and ``note`` added to its notes (a plain constructor
+        call: ``dataclasses.replace`` is several times slower, and this runs on every move)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        if note is not None:
+            values["notes"] = (*self.notes, note)
+        return Plan(**values)
+
 
 NextMove = Callable[[Context, Plan], Plan]
 
@@ -85,7 +100,7 @@ class Strategy:
     def run(self, ctx: Context, plan: Plan) -> Plan:
         """Apply ``next_move`` and record this strategy's id on the plan."""
         out = self.next_move(ctx, plan)
-        return replace(out, used=(*out.used, self.id))
+        return out.then(used=(*out.used, self.id))
 
 
 def _always(ctx: Context) -> bool:
@@ -100,7 +115,7 @@ def _aspiration(ctx: Context, exponent: float) -> float:
 def _time_based(exponent: float, label: str) -> NextMove:
     def next_move(ctx: Context, plan: Plan) -> Plan:
         target = _aspiration(ctx, exponent)
-        return replace(plan, target=target, notes=(*plan.notes, f"{label} aim {target:.2f}."))
+        return plan.then(f"{label} aim {target:.2f}.", target=target)
 
     return next_move
 
@@ -109,34 +124,37 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
     """Mirror the opponent's last (relative) concession, but never slower than a Boulware
     schedule so two reciprocators still meet before the deadline."""
     if ctx.last_own is None:
-        return replace(plan, target=1.0, notes=(*plan.notes, "Opening; will mirror concessions."))
+        return plan.then("Opening; will mirror concessions.", target=1.0)
     mirrored = ctx.last_own - max(0.0, ctx.opponent_gain)
     target = max(ctx.reservation, min(mirrored, _aspiration(ctx, BOULWARE_EXPONENT)))
     note = f"They conceded {ctx.opponent_gain:+.2f}; we move to {target:.2f}."
-    return replace(plan, target=target, notes=(*plan.notes, note))
+    return plan.then(note, target=target)
 
 
 def _adaptive(ctx: Context, plan: Plan) -> Plan:
-    """Boulware-paced, but a new offer every round: at least ``MIN_STEP`` below the last."""
+    """Time-based at ``ADAPTIVE_EXPONENT``, but a new offer every round (at least ``MIN_STEP``
+    below the last); on the last offer the opponent can answer, with nothing acceptable on the
+    table, as far as the reservation (the floors still apply: a better deal elsewhere, their
+    own offer brought inside our limits)."""
     if ctx.closing:
         note = "Our last offer they can answer: as far as we can go, to close."
-        return replace(plan, target=ctx.reservation, notes=(*plan.notes, note))
+        return plan.then(note, target=ctx.reservation)
     target = _aspiration(ctx, ADAPTIVE_EXPONENT)
     if ctx.last_own is not None:
         target = min(target, ctx.last_own - MIN_STEP)
     target = max(ctx.reservation, target)
-    return replace(plan, target=target, notes=(*plan.notes, f"Aim {target:.2f}."))
+    return plan.then(f"Aim {target:.2f}.", target=target)
 
 
 def _anchoring(ctx: Context, plan: Plan) -> Plan:
     anchor = ANCHOR if ctx.round == 1 else ANCHOR / 2
     note = f"Anchor {anchor:.0%} beyond our ideal price to frame the range."
-    return replace(plan, anchor=anchor, notes=(*plan.notes, note))
+    return plan.then(note, anchor=anchor)
 
 
 def _term_trading(ctx: Context, plan: Plan) -> Plan:
     note = "Trade lead time/payment terms against price where they matter more to them."
-    return replace(plan, trade_terms=True, notes=(*plan.notes, note))
+    return plan.then(note, trade_terms=True)
 
 
 def _volume_trade(ctx: Context, plan: Plan) -> Plan:
@@ -146,14 +164,14 @@ def _volume_trade(ctx: Context, plan: Plan) -> Plan:
     else:
         target = max(ctx.reservation, plan.target - VOLUME_PREMIUM)
         note = f"{ctx.quantity} units fills our line: offer a volume discount."
-    return replace(plan, target=target, notes=(*plan.notes, note))
+    return plan.then(note, target=target)
 
 
 def _competitor_leverage(ctx: Context, plan: Plan) -> Plan:
     assert ctx.competing_utility is not None
     floor = min(1.0, ctx.competing_utility + 0.01)
     note = f"A competing offer is worth {ctx.competing_utility:.2f} to us: we need better."
-    return replace(plan, target=max(plan.target, floor), notes=(*plan.notes, note))
+    return plan.then(note, target=max(plan.target, floor))
 
 
 def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
@@ -163,9 +181,9 @@ def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
     assert ctx.projected_utility is not None
     hold = ctx.projected_utility - DEADLINE_MARGIN
     if hold <= plan.target:
-        return replace(plan, notes=(*plan.notes, "Deadline near: closing offer."))
+        return plan.then("Deadline near: closing offer.")
     note = f"Deadline near and they are heading to {ctx.projected_utility:.2f}: hold at {hold:.2f}."
-    return replace(plan, target=hold, notes=(*plan.notes, note))
+    return plan.then(note, target=hold)
 
 
 def _split_applies(ctx: Context) -> bool:
@@ -181,7 +199,7 @@ def _split_difference(ctx: Context, plan: Plan) -> Plan:
     it is worth at least the planned target; as the base strategy it is used unconditionally."""
     target = ctx.reservation if ctx.base == "split_difference" else plan.target
     note = "Close: meet them halfway between the two standing offers."
-    return replace(plan, target=target, split=True, notes=(*plan.notes, note))
+    return plan.then(note, target=target, split=True)
 
 
 STRATEGIES: dict[str, Strategy] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -54,7 +53,9 @@ class Terms:
             raise ValueError(f"quantity must be >= 1, got {self.quantity}")
 
     def replace(self, **changes: Any) -> Terms:
-        return dataclasses.replace(self, **changes)
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Terms(**values)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; ``unit_price`` is a string such as ``"12.50"``."""

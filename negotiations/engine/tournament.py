@@ -1,8 +1,11 @@
-"""Tournament benchmark: ``python -m negotiations.engine.tournament [--quick] [--scenarios N]``.
+"""Tournament benchmark: ``python -m negotiations.engine.tournament [--quick] [--scenarios N]
+[--classic N]``.
 
-Generates procurement scenarios (about half with a zone of agreement), plays every brand
-profile against every supplier temperament on each, plus the naive split-the-difference
-baseline, and prints one row per brand profile.
+Two tournaments. The first generates procurement scenarios (about half with a zone of
+agreement), plays every brand profile against every supplier temperament on each, plus the
+naive split-the-difference baseline, and prints one row per brand profile. The second
+(``classic_tournament.py``) plays the brand profiles and the classic agents as buyers against
+the classic agents as sellers, on a discrete domain and on ours.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.classic_tournament import (
+    FULL_CLASSIC,
+    QUICK_CLASSIC,
+    classic_reports,
+    format_classic,
+)
 from negotiations.engine.domains import Scenario, generate_scenarios
 from negotiations.engine.guardrails import brand_limit_violations, supplier_limit_violations
 from negotiations.engine.moves import Action, Side, Turn
@@ -197,13 +206,22 @@ def format_report(report: Report, scenario_count: int) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SCENARIOS} scenarios (CI)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK_SCENARIOS} scenarios, {QUICK_CLASSIC} classic settings per domain (CI)",
+    )
     parser.add_argument("--scenarios", type=int, default=None)
+    parser.add_argument("--classic", type=int, default=None, help="classic settings per domain")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     count = args.scenarios or (QUICK_SCENARIOS if args.quick else FULL_SCENARIOS)
     report = run_tournament(generate_scenarios(count, args.seed))
     print(format_report(report, count))
+    settings = args.classic or (QUICK_CLASSIC if args.quick else FULL_CLASSIC)
+    for report_ in classic_reports(settings, args.seed).values():
+        print()
+        print(format_classic(report_))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ negotiation from its stored history reproduces every move. Each move is built as
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
@@ -45,6 +45,13 @@ LUMP_TOLERANCE = 0.02
 """How far past its target a single step on an issue that moves in steps (payment terms) may
 take a concession, when that step is worth more to the opponent than price is."""
 T = TypeVar("T", int, Decimal)
+NON_PRICE_FIELDS = (
+    "quantity",
+    "lead_time_days",
+    "payment_terms_days",
+    "warranty_months",
+    "currency",
+)
 Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
 
@@ -289,7 +296,9 @@ class Negotiator:
         instead. Only when price alone was outside: moving another issue (a lead time they
         cannot make) makes terms they may not accept at any price."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
-        if nearest is None or nearest.replace(unit_price=theirs.unit_price) != theirs:
+        if nearest is None or any(
+            getattr(nearest, name) != getattr(theirs, name) for name in NON_PRICE_FIELDS
+        ):
             return self.scorer.reservation
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
@@ -301,11 +310,11 @@ class Negotiator:
                 plan = strategy.run(ctx, plan)
         if plan.target < ctx.floor:
             note = f"Their offer, brought inside our limits, is worth {ctx.floor:.2f}: no lower."
-            plan = replace(plan, target=ctx.floor, notes=(*plan.notes, note))
+            plan = plan.then(note, target=ctx.floor)
         outside = ctx.competing_utility
         if outside is not None and plan.target < outside:
             note = f"Another negotiation offers terms worth {outside:.2f} to us: no lower."
-            plan = replace(plan, target=outside, notes=(*plan.notes, note))
+            plan = plan.then(note, target=outside)
         return plan
 
     def _offer(self, plan: Plan, view: View, quantity: int, outside: float | None = None) -> Terms:
