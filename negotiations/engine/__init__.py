@@ -4,6 +4,8 @@ See ``README.md`` in this package for the public API and an example.
 """
 
 from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exists
+from negotiations.engine.arena import Played, play
+from negotiations.engine.classic import CLASSIC_AGENTS, ClassicAgent, Ranking
 from negotiations.engine.deal_quality import Room, estimated_room, known_room, pareto_gap
 from negotiations.engine.guardrails import (
     GuardrailResult,
@@ -35,7 +37,12 @@ from negotiations.engine.negotiators import (
     SupplierNegotiator,
 )
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
-from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS, Profile
+from negotiations.engine.profiles import (
+    BRAND_PROFILES,
+    DEFAULT_BRAND_PROFILE,
+    TEMPERAMENTS,
+    Profile,
+)
 from negotiations.engine.referee import Verdict, referee, referee_issues
 from negotiations.engine.simulate import Outcome, Transcript, simulate
 from negotiations.engine.strategies import STRATEGIES, Strategy
@@ -45,6 +52,8 @@ from negotiations.engine.weights import Weights
 
 __all__ = [
     "BRAND_PROFILES",
+    "CLASSIC_AGENTS",
+    "DEFAULT_BRAND_PROFILE",
     "PARTIAL_SHIPMENTS_QUESTION",
     "PAYMENT_TERMS_DAYS",
     "STRATEGIES",
@@ -53,13 +62,16 @@ __all__ = [
     "Action",
     "BrandNegotiator",
     "BrandPreferences",
+    "ClassicAgent",
     "Directive",
     "GuardrailResult",
     "Guidance",
     "Move",
     "NegotiationState",
     "Outcome",
+    "Played",
     "Profile",
+    "Ranking",
     "Room",
     "Side",
     "Strategy",
@@ -84,6 +96,7 @@ __all__ = [
     "pareto_gap",
     "parse_guidance",
     "partial_minimum",
+    "play",
     "referee",
     "referee_issues",
     "simulate",

@@ -24,7 +24,14 @@ from negotiations.engine import (
     apply_guidance,
     partial_minimum,
 )
-from negotiations.models import Message, Negotiation, Quote, Sender
+from negotiations.models import (
+    ENDED_STATUSES,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+)
 from negotiations.room.model import Audience, visible_messages
 from negotiations.services.preferences import brand_preferences, supplier_preferences
 
@@ -92,14 +99,24 @@ def effective_brand(
 
 
 def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
-    """The standing supplier offers of the quote's other negotiations, from the database."""
+    """What the quote's other negotiations put on the table for the brand: an agreed deal's
+    terms, or a running negotiation's latest supplier offer. One that ended without a deal
+    offers nothing any more. The brand never concedes past the best of them."""
+    others = list(
+        Negotiation.objects.filter(quote_id=negotiation.quote_id)
+        .exclude(pk=negotiation.pk)
+        .values_list("pk", "status", "final_terms")
+    )
+    agreed = [
+        Terms.from_dict(terms)
+        for _, status, terms in others
+        if status == NegotiationStatus.AGREED and terms
+    ]
+    running = [pk for pk, status, _ in others if status not in ENDED_STATUSES]
     offers = (
         Message.objects.filter(
-            negotiation__quote_id=negotiation.quote_id,
-            sender=Sender.SUPPLIER,
-            action__in=OFFER_ACTIONS,
+            negotiation_id__in=running, sender=Sender.SUPPLIER, action__in=OFFER_ACTIONS
         )
-        .exclude(negotiation_id=negotiation.pk)
         .exclude(terms=None)
         .order_by("negotiation_id", "-seq")
         .values_list("negotiation_id", "terms")
@@ -107,7 +124,7 @@ def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
     latest: dict[int, dict] = {}
     for negotiation_id, terms in offers:
         latest.setdefault(negotiation_id, terms)  # the first row of each is its latest offer
-    return tuple(Terms.from_dict(terms) for terms in latest.values())
+    return (*agreed, *(Terms.from_dict(terms) for terms in latest.values()))
 
 
 def confidential(negotiation: Negotiation, messages: Sequence[Message]) -> Confidential:

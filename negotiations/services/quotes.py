@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from negotiations.after_commit import enqueue_first_turns, push_state
-from negotiations.engine import BRAND_PROFILES
+from negotiations.engine import BRAND_PROFILES, DEFAULT_BRAND_PROFILE
 from negotiations.models import Negotiation, Quote, QuoteStatus
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
@@ -117,8 +117,9 @@ def _chosen_suppliers(quote: Quote, suppliers: Sequence[Supplier] | None) -> lis
 
 
 def brand_strategy_for(quote: Quote) -> str:
-    """The brand's negotiating profile: firm when price dominates, steady otherwise."""
-    return "boulware" if quote.weight_price >= 60 else "balanced"
+    """The brand's negotiating profile: the engine's default, the best measured in its
+    tournament (docs/benchmarks.md) whatever the priorities."""
+    return DEFAULT_BRAND_PROFILE
 
 
 # The benchmark's yardsticks, not profiles to negotiate a real order with.

@@ -1,4 +1,5 @@
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -146,26 +147,39 @@ def test_competitor_leverage_never_offers_worse_than_a_competing_offer() -> None
     assert brand_utility(move.terms, BRAND) >= brand_utility(competing, BRAND)
 
 
-@pytest.mark.parametrize("profile", ["boulware", "balanced", "conceder"])
+@pytest.mark.parametrize("profile", ["adaptive", "boulware", "balanced", "conceder"])
 def test_time_based_brands_concede_over_the_rounds(profile: str) -> None:
     prefs = replace(BRAND, profile=profile)
-    history = _exchange("9.50", "13.00")
+    history = _after(
+        (Side.BRAND, Move(Action.PROPOSE, offer("9.00", lead=15, pay=90))),
+        (Side.SUPPLIER, Move(Action.COUNTER, offer("13.00"))),
+    )
     early = BrandNegotiator(prefs, seed=1).respond(NegotiationState(2, 10, history))
     late = BrandNegotiator(prefs, seed=1).respond(NegotiationState(2, 3, history))
     assert early.terms is not None and late.terms is not None
     assert brand_utility(late.terms, prefs) < brand_utility(early.terms, prefs)
 
 
-def test_brand_walks_away_from_a_supplier_holding_above_its_cap() -> None:
-    held = Move(Action.COUNTER, offer("13.00"))
-    history = tuple(
+def _held(brand_price: str, rounds: int = 7) -> tuple[Turn, ...]:
+    """The supplier holds at 13.00 (above the cap) while the brand offers ``brand_price``."""
+    return tuple(
         turn
-        for r in range(1, 8)
+        for r in range(1, rounds + 1)
         for turn in (
-            Turn(Side.BRAND, Move(Action.COUNTER, offer("10.00")), r),
-            Turn(Side.SUPPLIER, held, r),
+            Turn(Side.BRAND, Move(Action.COUNTER, offer(brand_price)), r),
+            Turn(Side.SUPPLIER, Move(Action.COUNTER, offer("13.00")), r),
         )
     )
-    move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, history))
+
+
+def test_brand_walks_away_from_a_supplier_holding_above_its_cap_when_at_its_own() -> None:
+    move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, _held("12.00")))
     assert move.action is Action.WALK_AWAY
     assert move.strategies == ("zopa_estimate",)
+
+
+def test_a_hold_while_the_brand_still_has_room_is_answered_with_a_concession() -> None:
+    """Tit-for-tat and MiCRO suppliers repeat themselves until the brand moves."""
+    move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, _held("10.00")))
+    assert move.action is Action.COUNTER and move.terms is not None
+    assert move.terms.unit_price > Decimal("10.00")

@@ -322,7 +322,11 @@ class Negotiator:
         result is no better for us than its previous offer on any issue; and when a better
         deal elsewhere (``outside``) or our reservation leave no room for that, it repeats its
         previous offer."""
-        previous = view.own_offers[-1] if self.monotone and view.own_offers else None
+        previous = None
+        if self.monotone and view.own_offers:
+            # Inside today's limits (staff may have lowered them since) and for our quantity.
+            last = view.own_offers[-1]
+            previous = self._clamp(last.replace(quantity=quantity), quantity)[0]
         offer = self._planned_offer(plan, view, quantity, previous, outside)
         if previous is None:
             return offer
