@@ -28,8 +28,8 @@ ADAPTIVE_EXPONENT = 0.15
 concede by the deadline whatever we do; reciprocating ones are met by its steps and closing
 offer."""
 MIN_STEP = 0.002
-"""The least utility the adaptive profile concedes a round: every offer is new, which is what
-MiCRO and tit-for-tat suppliers answer with concessions of their own."""
+"""The least utility ``keep_moving`` concedes a round: every offer is new, which is what MiCRO
+and tit-for-tat suppliers answer with concessions of their own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,18 +132,22 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
 
 
 def _adaptive(ctx: Context, plan: Plan) -> Plan:
-    """Time-based at ``ADAPTIVE_EXPONENT``, but a new offer every round (at least ``MIN_STEP``
-    below the last); on the last offer the opponent can answer, with nothing acceptable on the
-    table, as far as the reservation (the floors still apply: a better deal elsewhere, their
-    own offer brought inside our limits)."""
+    """Time-based at ``ADAPTIVE_EXPONENT``; on the last offer the opponent can answer, with
+    nothing acceptable on the table, as far as the reservation (the floors still apply: a
+    better deal elsewhere, their own offer brought inside our limits)."""
     if ctx.closing:
         note = "Our last offer they can answer: as far as we can go, to close."
         return plan.then(note, target=ctx.reservation)
-    target = _aspiration(ctx, ADAPTIVE_EXPONENT)
-    if ctx.last_own is not None:
-        target = min(target, ctx.last_own - MIN_STEP)
-    target = max(ctx.reservation, target)
+    target = max(ctx.reservation, _aspiration(ctx, ADAPTIVE_EXPONENT))
     return plan.then(f"Aim {target:.2f}.", target=target)
+
+
+def _keep_moving(ctx: Context, plan: Plan) -> Plan:
+    assert ctx.last_own is not None
+    target = min(plan.target, ctx.last_own - MIN_STEP)
+    if target >= plan.target:
+        return plan
+    return plan.then("A small step every round, so they see us move.", target=target)
 
 
 def _anchoring(ctx: Context, plan: Plan) -> Plan:
@@ -225,6 +229,12 @@ STRATEGIES: dict[str, Strategy] = {
             _adaptive,
         ),
         Strategy("tit_for_tat", "Reciprocates the opponent's concessions.", _always, _tit_for_tat),
+        Strategy(
+            "keep_moving",
+            "Never repeats an offer: at least a small step towards them every round.",
+            lambda ctx: ctx.last_own is not None,
+            _keep_moving,
+        ),
         Strategy(
             "anchoring",
             "Opens beyond the ideal price to anchor the range.",

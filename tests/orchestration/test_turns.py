@@ -498,3 +498,30 @@ def test_the_brands_context_knows_what_it_must_not_disclose(quote, suppliers, us
     assert {quote.max_price, quote.target_price, Decimal("1.23")} <= set(secret.figures)
     assert sorted(secret.names) == sorted(s.name for s in suppliers[1:])
     assert secret.staff_texts == ("Set the target to 1.23 please.",)
+
+
+def test_an_agreed_deal_is_the_brands_outside_option_and_an_ended_one_offers_nothing(
+    quote, suppliers
+):
+    """Agreed at 1.79 elsewhere, whoever accepted: those terms cap the brand's concessions
+    here; a negotiation that ended without a deal no longer offers anything."""
+    from negotiations.services.context import build_context, load_negotiation
+
+    random.seed(8)
+    first, second, third = services.quote_start(quote=quote, suppliers=suppliers)
+    play(first, 4)
+    play(second, 2)
+    agreed = {
+        "unit_price": "1.79",
+        "quantity": quote.quantity,
+        "lead_time_days": 10,
+        "payment_terms_days": 30,
+        "warranty_months": 12,
+        "currency": "USD",
+    }
+    Negotiation.objects.filter(pk=first.pk).update(
+        status=NegotiationStatus.AGREED, final_terms=agreed
+    )
+    Negotiation.objects.filter(pk=second.pk).update(status=NegotiationStatus.WALKED_AWAY)
+    context = build_context(load_negotiation(third.pk), turn=1)
+    assert [terms.to_dict() for terms in context.state.competing_offers] == [agreed]

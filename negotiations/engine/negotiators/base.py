@@ -31,7 +31,7 @@ from negotiations.engine.moves import (
 from negotiations.engine.opponent import OpponentModel, model_opponent
 from negotiations.engine.profiles import Profile
 from negotiations.engine.strategies import STRATEGIES, Context, Plan
-from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms
+from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer
 
 HOPELESS_MARGIN = 0.25
@@ -465,6 +465,16 @@ class Negotiator:
         rounded = self._round_price(price)
         if (rounded - previous.unit_price) * self.price_direction > 0:
             rounded = previous.unit_price
+        unchanged = (lead, pay, warranty) == (
+            previous.lead_time_days,
+            previous.payment_terms_days,
+            previous.warranty_months,
+        )
+        if unchanged and rounded == previous.unit_price and target < s.score_terms(previous):
+            # A step smaller than a cent still moves a cent: an offer they can see is new.
+            step = rounded - CENT * self.price_direction
+            if (float(step) - cap) * self.price_direction >= 0:
+                rounded = step
         return previous.replace(
             unit_price=rounded,
             lead_time_days=lead,

@@ -1,0 +1,143 @@
+"""The brand's concessions read sensibly and respect a better deal elsewhere."""
+
+import itertools
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from negotiations.engine import (
+    BRAND_PROFILES,
+    CLASSIC_AGENTS,
+    DEFAULT_BRAND_PROFILE,
+    Action,
+    BrandNegotiator,
+    BrandPreferences,
+    NegotiationState,
+    Side,
+    SupplierNegotiator,
+    SupplierPreferences,
+    Terms,
+    Turn,
+    brand_utility,
+    play,
+    supplier_utility,
+)
+from negotiations.engine.domains import discrete_settings, our_settings
+from tests.engine.generators import brand_prefs, supplier_prefs
+from tests.engine.scenarios import BRAND, SUPPLIER, offer
+
+
+def brand_offers(turns: tuple[Turn, ...]) -> list[Terms]:
+    return [
+        t.move.terms
+        for t in turns
+        if t.side is Side.BRAND
+        and t.move.action in (Action.PROPOSE, Action.COUNTER)
+        and t.move.terms is not None
+    ]
+
+
+def assert_each_issue_moves_one_way(offers: list[Terms], supplier: SupplierPreferences) -> None:
+    """Price and lead time only go up, payment terms and warranty only down (each towards
+    the supplier), so no offer is worth less to the supplier than the one before."""
+    for before, after in itertools.pairwise(offers):
+        assert after.unit_price >= before.unit_price
+        assert after.lead_time_days >= before.lead_time_days
+        assert after.payment_terms_days <= before.payment_terms_days
+        assert after.warranty_months <= before.warranty_months
+        assert supplier_utility(after, supplier) >= supplier_utility(before, supplier) - 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    brand_prefs(),
+    supplier_prefs(),
+    st.sampled_from(sorted(BRAND_PROFILES)),
+    st.integers(2, 20),
+    st.booleans(),
+    st.integers(0, 2**32),
+)
+def test_brand_concessions_move_each_issue_one_way_against_our_suppliers(
+    brand: BrandPreferences,
+    supplier: SupplierPreferences,
+    profile: str,
+    rounds: int,
+    brand_first: bool,
+    seed: int,
+) -> None:
+    brand = replace(brand, profile=profile)
+    played = play(
+        BrandNegotiator(brand, seed),
+        SupplierNegotiator(supplier, seed + 1),
+        rounds,
+        brand_first=brand_first,
+    )
+    assert_each_issue_moves_one_way(brand_offers(played.turns), supplier)
+
+
+def test_brand_concessions_move_each_issue_one_way_against_classic_sellers() -> None:
+    for setting in discrete_settings(4, seed=3):
+        _, seller_ranking = setting.rankings()
+        for name, agent in CLASSIC_AGENTS.items():
+            for brand_first in (True, False):
+                played = play(
+                    BrandNegotiator(setting.brand, setting.seed),
+                    agent(Side.SUPPLIER, seller_ranking, seed=setting.seed),
+                    setting.max_rounds,
+                    brand_first=brand_first,
+                )
+                offers = brand_offers(played.turns)
+                assert len(offers) >= 2, name
+                assert_each_issue_moves_one_way(offers, setting.supplier)
+
+
+def test_every_adaptive_offer_is_new() -> None:
+    """MiCRO and tit-for-tat suppliers only move when we do: the default profile never
+    repeats itself while it has room, even against a seller that repeats itself."""
+    setting = our_settings([(BRAND, SUPPLIER, 10, 1)])[0]
+    micro = CLASSIC_AGENTS["micro"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    offers = brand_offers(play(BrandNegotiator(BRAND, 1), micro, 10).turns)
+    assert len(offers) >= 8
+    assert len(set(offers)) == len(offers)
+
+
+COMPETING = offer("11.00", lead=15, pay=60)
+"""A competing offer worth about half the brand's range."""
+
+
+@pytest.mark.parametrize("temperament", ["hardball", "balanced", "flexible", "relationship"])
+@pytest.mark.parametrize("brand_first", [True, False])
+def test_another_negotiations_offer_caps_the_brands_concessions(
+    temperament: str, brand_first: bool
+) -> None:
+    """Seen in the browser: 1.79 agreed elsewhere, and the brand kept conceding to 2.30. Now
+    no offer (and no acceptance) is worth less to the brand than the competing terms."""
+    assert BRAND.profile == DEFAULT_BRAND_PROFILE
+    floor = brand_utility(COMPETING, BRAND)
+    supplier = replace(SUPPLIER, temperament=temperament)
+
+    def run(competing: tuple[Terms, ...]) -> tuple[Turn, ...]:
+        brand, seller = BrandNegotiator(BRAND, 5), SupplierNegotiator(supplier, 3)
+        return play(brand, seller, 10, brand_first=brand_first, competing_offers=competing).turns
+
+    for turn in run((COMPETING,)):
+        if turn.side is Side.BRAND and turn.move.terms is not None:
+            assert brand_utility(turn.move.terms, BRAND) >= floor - 1e-9
+    # Without the competing offer the same negotiation goes past it: the cap is what held.
+    alone = run(())
+    assert min(brand_utility(t.move.terms, BRAND) for t in alone if t.move.terms) < floor
+
+
+def test_a_better_deal_elsewhere_arriving_late_stops_further_concessions() -> None:
+    """A concession cannot be taken back: the brand holds its previous offer."""
+    seller = SupplierNegotiator(replace(SUPPLIER, temperament="hardball"), 3)
+    history = tuple(t for t in play(BrandNegotiator(BRAND, 5), seller, 10).turns if t.round <= 5)
+    previous = brand_offers(history)[-1]
+    better = offer("10.00", lead=15, pay=90)
+    assert brand_utility(better, BRAND) > brand_utility(previous, BRAND)
+    move = BrandNegotiator(BRAND, 5).respond(
+        NegotiationState(6, 10, history, competing_offers=(better,))
+    )
+    assert move.action is Action.COUNTER and move.terms == previous
