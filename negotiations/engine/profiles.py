@@ -47,7 +47,7 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
         "Holds firm, concedes a little every round on the terms the supplier values most, "
         "never takes a concession back, and makes a closing offer before the deadline.",
         "adaptive",
-        (*ALL_TACTICS, "keep_moving"),
+        ("keep_moving", *ALL_TACTICS),
     ),
     Profile("boulware", "Holds firm until late, then concedes fast.", "boulware", ALL_TACTICS),
     Profile("balanced", "Concedes steadily over the rounds.", "linear", ALL_TACTICS),

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from negotiations.engine import (
     BRAND_PROFILES,
+    DEFAULT_BRAND_PROFILE,
     STRATEGIES,
     TEMPERAMENTS,
     Action,
@@ -18,6 +19,7 @@ from negotiations.engine import (
     supplier_limit_violations,
     zopa_exists,
 )
+from negotiations.engine.classic_tournament import QUICK_CLASSIC, classic_reports
 from negotiations.engine.tournament import QUICK_SCENARIOS, generate_scenarios, run_tournament
 from tests.engine.generators import brand_prefs, supplier_prefs
 from tests.engine.scenarios import BRAND, SUPPLIER
@@ -75,6 +77,22 @@ def test_quick_bench_meets_its_targets() -> None:
     assert all(row.violations == 0 and row.corrections == 0 for row in report.rows)
     assert overall.mean_pareto_distance <= 0.05
     assert overall.mean_brand_utility >= baseline.mean_brand_utility + 0.1
+
+
+def test_quick_classic_tournament_default_profile_beats_every_classic_buyer() -> None:
+    """The CI-sized classic tournament (the full one, with its >= 0.02 margin, is in
+    docs/benchmarks.md): on both domains the default profile's mean utility against the classic
+    sellers is above the best classic buyer's, it agrees in >= 95% of the instances some
+    classic buyer agrees in, and no buyer ever agrees under a reservation."""
+    for domain, report in classic_reports(QUICK_CLASSIC).items():
+        instances = report.agreeable
+        default = report.rows[DEFAULT_BRAND_PROFILE]
+        best = report.best_classic()
+        assert len(instances) >= 40, domain
+        assert default.mean_utility(instances) > best.mean_utility(instances), domain
+        assert default.agreement(instances) >= 0.95, domain
+        assert default.pareto <= 0.05, domain
+        assert all(row.under_reservation == 0 for row in report.rows.values()), domain
 
 
 def test_engine_imports_no_django() -> None:
