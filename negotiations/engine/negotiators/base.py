@@ -292,13 +292,8 @@ class Negotiator:
         return state.round == last_answerable
 
     def _floor(self, theirs: Terms | None, quantity: int) -> float:
-        """What their offer, brought inside our limits, is worth: we could propose that
-        instead. Only when price alone was outside: moving another issue (a lead time they
-        cannot make) makes terms they may not accept at any price."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
-        if nearest is None or any(
-            getattr(nearest, name) != getattr(theirs, name) for name in NON_PRICE_FIELDS
-        ):
+        if nearest is None:
             return self.scorer.reservation
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
@@ -431,11 +426,14 @@ class Negotiator:
             previous.payment_terms_days,
             previous.warranty_months,
         )
-        left = s.score_terms(previous) - target
         met = self._meet_lead_limit((lead, pay, warranty), theirs)[0]
         if met != lead:
-            left -= s.lead_part(lead) - s.lead_part(met)
-            lead = met
+            # Our lead-time limit caps what any offer can be worth: keep conceding along the
+            # same schedule, scaled into what is still reachable.
+            lead, r = met, s.reservation
+            top = s.price_part(s.price_best) + s.rest(lead, pay, warranty)
+            target = r + (target - r) * max(0.0, top - r) / max(1e-9, 1.0 - r)
+        left = s.score(float(previous.unit_price), lead, pay, warranty) - target
         price_rate = self._price_rate(est)
         # Never more on price than they ask for: past their ask it is worth nothing to them.
         ask = est.price_best
