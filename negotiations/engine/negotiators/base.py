@@ -81,6 +81,9 @@ class Negotiator:
     """+1 if higher prices are better for us, -1 if lower ones are."""
     monotone = False
     """Whether each issue of our offers only ever moves towards the opponent."""
+    towards_them: tuple[int, int, int]
+    """The direction (+1 up, -1 down) in which lead time, payment terms and warranty move
+    towards the opponent."""
 
     def __init__(self, seed: int) -> None:
         rng = random.Random(seed)
@@ -375,23 +378,20 @@ class Negotiator:
 
     def _no_retreat(self, offer: Terms, previous: Terms) -> Terms:
         """``offer`` with every issue at least as good for the opponent as in ``previous``."""
-        s = self.scorer
-        return offer.replace(
-            unit_price=_towards(offer.unit_price, previous.unit_price, -self.price_direction),
-            lead_time_days=_towards(
-                offer.lead_time_days, previous.lead_time_days, _sign(s.lead_worst - s.lead_best)
-            ),
-            payment_terms_days=_towards(
-                offer.payment_terms_days,
-                previous.payment_terms_days,
-                _sign(s.pay_worst - s.pay_best),
-            ),
-            warranty_months=_towards(
-                offer.warranty_months,
-                previous.warranty_months,
-                _sign(s.warranty_worst - s.warranty_best),
-            ),
+        lead, pay, warranty = self._no_retreat_package(
+            (offer.lead_time_days, offer.payment_terms_days, offer.warranty_months), previous
         )
+        price = _towards(offer.unit_price, previous.unit_price, -self.price_direction)
+        return offer.replace(
+            unit_price=price, lead_time_days=lead, payment_terms_days=pay, warranty_months=warranty
+        )
+
+    def _no_retreat_package(self, package: Package, previous: Terms) -> Package:
+        before = (previous.lead_time_days, previous.payment_terms_days, previous.warranty_months)
+        lead, pay, warranty = (
+            _towards(x, b, d) for x, b, d in zip(package, before, self.towards_them, strict=True)
+        )
+        return (lead, pay, warranty)
 
     def _meet_lead_limit(self, package: Package, theirs: Terms | None) -> Package:
         """When their lead time is beyond our limit, ours may be beyond theirs: go to our limit
@@ -404,13 +404,7 @@ class Negotiator:
     def _ideal_package(self, previous: Terms | None = None) -> Package:
         s = self.scorer
         ideal = (int(s.lead_best), int(s.pay_best), int(s.warranty_best))
-        if previous is None:
-            return ideal
-        return (
-            _towards(ideal[0], previous.lead_time_days, _sign(s.lead_worst - s.lead_best)),
-            _towards(ideal[1], previous.payment_terms_days, _sign(s.pay_worst - s.pay_best)),
-            _towards(ideal[2], previous.warranty_months, _sign(s.warranty_worst - s.warranty_best)),
-        )
+        return ideal if previous is None else self._no_retreat_package(ideal, previous)
 
     def _concede(self, previous: Terms, target: float, view: View) -> Terms:
         """From ``previous``, concede down to ``target`` along the issues in order of
@@ -496,18 +490,12 @@ class Negotiator:
         lead, pay, warranty = package
         out: list[tuple[float, float, int, int]] = []
         options = (
-            ("lead_part", lead, s.lead_best, s.lead_worst, _lead_options(s, lead, theirs)),
-            ("pay_part", pay, s.pay_best, s.pay_worst, PAYMENT_TERMS_DAYS),
-            (
-                "warranty_part",
-                warranty,
-                s.warranty_best,
-                s.warranty_worst,
-                (int(s.warranty_worst), theirs.warranty_months if theirs else warranty),
-            ),
+            ("lead_part", lead, _lead_options(s, lead, theirs)),
+            ("pay_part", pay, PAYMENT_TERMS_DAYS),
+            ("warranty_part", warranty, (0, theirs.warranty_months if theirs else warranty)),
         )
-        for issue, (part, current, best, worst, values) in enumerate(options):
-            direction = _sign(worst - best)
+        for issue, (part, current, values) in enumerate(options):
+            direction = self.towards_them[issue]
             ours, theirs_part = getattr(s, part), getattr(est, part)
             for value in values:
                 if (value - current) * direction <= 0:
@@ -573,10 +561,6 @@ def _lead_options(s: Scorer, lead: int, theirs: Terms | None) -> tuple[int, ...]
     if theirs is not None:
         values.append(min(max(theirs.lead_time_days, min(lead, limit)), max(lead, limit)))
     return tuple(values)
-
-
-def _sign(x: float) -> int:
-    return (x > 0) - (x < 0)
 
 
 def _towards(value: T, previous: T, direction: int) -> T:

@@ -28,6 +28,7 @@ class BrandNegotiator(Negotiator):
 
     side = Side.BRAND
     price_direction = -1
+    towards_them = (1, -1, -1)  # longer lead times, sooner payment, less warranty
     monotone = True
 
     def __init__(self, prefs: BrandPreferences, seed: int) -> None:

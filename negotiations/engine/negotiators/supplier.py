@@ -29,6 +29,7 @@ class SupplierNegotiator(Negotiator):
 
     side = Side.SUPPLIER
     price_direction = 1
+    towards_them = (-1, 1, 1)  # shorter lead times, later payment, more warranty
 
     def __init__(self, prefs: SupplierPreferences, seed: int) -> None:
         super().__init__(seed)
