@@ -462,8 +462,10 @@ class Negotiator:
             previous.payment_terms_days,
             previous.warranty_months,
         )
-        if unchanged and rounded == previous.unit_price and target < s.score_terms(previous):
-            # A step smaller than a cent still moves a cent: an offer they can see is new.
+        stuck = unchanged and rounded == previous.unit_price and target < s.score_terms(previous)
+        # A step smaller than a cent still moves a cent: an offer they can see is new. And a
+        # concession never lands exactly on our ideal price, which would tell them what it is.
+        if stuck or float(rounded) == s.price_best:
             step = rounded - CENT * self.price_direction
             if (float(step) - cap) * self.price_direction >= 0:
                 rounded = step
