@@ -29,7 +29,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	@echo "Procur on http://127.0.0.1:8000  (Ctrl-C stops everything)"
+	@echo "Procur on http://127.0.0.1:$${PROCUR_PORT:-8000}  (Ctrl-C stops everything)"
 	$(VENV)/bin/honcho -f $(PROCFILE) start
 
 # Flower (Celery's monitor) on http://127.0.0.1:5555, against the broker `make run` uses.

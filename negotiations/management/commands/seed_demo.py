@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -23,7 +25,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {data.organisation}, {len(data.suppliers)} suppliers, "
                 f"{len(data.quotes)} sample quotes.\n"
-                f"Log in at http://127.0.0.1:8000/login/ as "
+                f"Log in at http://127.0.0.1:{os.environ.get('PROCUR_PORT') or 8000}/login/ as "
                 f"username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
                 f"(also for /admin/ and /ops/)."
             )
