@@ -32,7 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from negotiations.after_commit import enqueue_turn, push_state
-from negotiations.agents import AgentTurn, AgentUnavailable, take_turn
+from negotiations.agents import AgentTurn, AgentUnavailable, CallRecord, take_turn
 from negotiations.engine import (
     Action,
     Side,
@@ -101,7 +101,7 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
     try:
         return _commit(negotiation, turn, token, prepared, agent_turn)
     except _GuidedMeanwhile:
-        return _decide_again(negotiation_id, turn, token)
+        return _decide_again(negotiation_id, turn, token, prepared.context.side, agent_turn.calls)
 
 
 def _lease_expiry(now: datetime) -> datetime:
@@ -237,13 +237,26 @@ def _guided_since(negotiation_id: int, last_seq: int) -> bool:
     ).exists()
 
 
+def _record_calls(
+    negotiation: Negotiation, turn: int, side: Side, calls: tuple[CallRecord, ...]
+) -> None:
+    AgentCall.objects.bulk_create(
+        AgentCall(negotiation=negotiation, turn=turn, side=side.value, **vars(call))
+        for call in calls
+    )
+
+
 @transaction.atomic
-def _decide_again(negotiation_id: int, turn: int, token: str) -> TurnOutcome:
+def _decide_again(
+    negotiation_id: int, turn: int, token: str, side: Side, calls: tuple[CallRecord, ...]
+) -> TurnOutcome:
     """Hand back the lease and play the same turn again now, with the guidance in its context.
-    The delivery is not counted: nothing failed."""
+    The delivery is not counted (nothing failed); the calls of the set-aside decision are (their
+    tokens were spent)."""
     negotiation = lock_negotiation(negotiation_id)
     if negotiation.lease_token != token:
         return TurnOutcome("lease lost")
+    _record_calls(negotiation, turn, side, calls)
     negotiation.lease_token, negotiation.lease_expires_at = "", None
     negotiation.turn_deliveries = max(negotiation.turn_deliveries - 1, 0)
     negotiation.save(update_fields=["lease_token", "lease_expires_at", "turn_deliveries"])
@@ -304,10 +317,7 @@ def _commit(
     for field, value in progress.items():
         setattr(negotiation, field, value)
 
-    AgentCall.objects.bulk_create(
-        AgentCall(negotiation=negotiation, turn=turn, side=context.side.value, **vars(call))
-        for call in agent_turn.calls
-    )
+    _record_calls(negotiation, turn, context.side, agent_turn.calls)
     move, side = agent_turn.move, context.side
     action, violations = move.action, list(agent_turn.violations)
     if action is Action.ACCEPT:

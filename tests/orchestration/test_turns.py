@@ -102,12 +102,15 @@ def test_guidance_that_comes_while_the_brand_decides_makes_it_decide_again(
     assert negotiation.turns_taken == 2 and negotiation.lease_token == ""
     assert negotiation.turn_deliveries == deliveries  # not counted: nothing failed
     assert negotiation.messages.latest("seq").sender == Sender.STAFF  # no move ignoring it
+    # The set-aside decision's call is kept: its tokens were spent.
+    assert negotiation.agent_calls.filter(turn=3, side="brand").count() == 1
 
     monkeypatch.setattr(turns, "take_turn", move)
     assert services.turn_run(negotiation_id=negotiation.pk, turn=3).result == "walked_away"
     note, brand = negotiation.messages.order_by("-seq")[:2][::-1]
     assert note.text == "Staff guidance applied: Staff asked to walk away."
     assert brand.action == "walk_away"
+    assert negotiation.agent_calls.filter(turn=3, side="brand").count() == 2
 
 
 def test_running_the_same_turn_twice_stores_one_message(negotiation):
