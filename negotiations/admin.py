@@ -214,6 +214,7 @@ class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
         "seq",
         "round",
         "sender",
+        "audience",
         "action",
         "text",
         "terms",
@@ -291,8 +292,17 @@ class NegotiationAdmin(ReadOnlyAdminMixin, UsageColumns, OrganisationScopedAdmin
 
 @admin.register(Message)
 class MessageAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
-    list_display = ["negotiation", "seq", "round", "sender", "action", "verdict", "created_at"]
-    list_filter = ["sender", "action", "verdict"]
+    list_display = [
+        "negotiation",
+        "seq",
+        "round",
+        "sender",
+        "audience",
+        "action",
+        "verdict",
+        "created_at",
+    ]
+    list_filter = ["sender", "audience", "action", "verdict"]
     list_select_related = ["negotiation__quote", "negotiation__supplier"]
     search_fields = [
         "text",

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 
 from negotiations.agents.context import AgentContext, TranscriptLine, jsonable
+from negotiations.agents.disclosure import citable_competing_prices
 from negotiations.agents.scripted import describe_terms
 from negotiations.engine import (
     PAYMENT_TERMS_DAYS,
@@ -184,6 +185,17 @@ def turn_block(ctx: AgentContext, proposal: Move) -> str:
             lines.append(
                 "Best standing offers from the other suppliers of this quote: "
                 + "; ".join(describe_terms(o, ctx.quote.unit) for o in state.competing_offers)
+            )
+            citable = citable_competing_prices(
+                state.competing_offers,
+                ctx.brand.quantity,
+                ctx.brand.currency,
+                on_table or proposal.terms,
+            )
+            lines.append(
+                "Competing prices you may cite (never name the supplier): "
+                + (", ".join(f"{ctx.brand.currency} {p}" for p in sorted(citable)) or "none")
+                + "."
             )
     advice = {
         "action": proposal.action.value,

@@ -189,3 +189,12 @@ def test_the_scripted_brand_never_needs_its_text_replaced(settings):
 
     assert turn.move == engine_proposal(ctx)
     assert not any(v.startswith("message text") for v in turn.violations)
+
+
+def test_the_brands_model_is_told_which_competing_prices_it_may_cite(fake_anthropic):
+    fake_anthropic.tool_call(says("We offer 2.00."))
+
+    take_turn(leverage_context())
+
+    turn_block = fake_anthropic.requests[0]["messages"][0]["content"][-1]["text"]
+    assert "Competing prices you may cite (never name the supplier): USD 2.10." in turn_block
