@@ -84,6 +84,12 @@ class Command(BaseCommand):
             quote = self.create_quote()
             services.quote_start(quote=quote)
             self.stdout.write(f"Negotiating quote #{quote.pk}: {quote} ...")
+            pace = settings.PROCUR_SIMULATED_LLM_LATENCY
+            if settings.PROCUR_LLM == "scripted" and pace:
+                self.stdout.write(
+                    f"The scripted voice takes {pace:g} s a turn, as a model would "
+                    "(PROCUR_SIMULATED_LLM_LATENCY=0 for an instant run)."
+                )
             self.wait(quote, timeout)
         self.report(quote)
 
