@@ -30,6 +30,7 @@ def app_env(**overrides: object) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "PROCUR_LLM": "scripted",
         "PROCUR_TURN_DELAY": "0",
+        "PROCUR_SIMULATED_LLM_LATENCY": "0",  # unless a measurement sets a pace of its own
     }
     env.update({k: str(v) for k, v in overrides.items()})
     return env
