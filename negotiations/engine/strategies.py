@@ -80,11 +80,15 @@ class Plan:
     def then(self, note: str | None = None, **changes: Any) -> Plan:
         """This plan with ``changes`` and ``note`` added to its notes (a plain constructor
         call: ``dataclasses.replace`` is several times slower, and this runs on every move)."""
-        values = {name: getattr(self, name) for name in self.__slots__}
-        values.update(changes)
-        if note is not None:
-            values["notes"] = (*self.notes, note)
-        return Plan(**values)
+        get = changes.get
+        return Plan(
+            get("target", self.target),
+            get("anchor", self.anchor),
+            get("trade_terms", self.trade_terms),
+            get("split", self.split),
+            get("used", self.used),
+            self.notes if note is None else (*self.notes, note),
+        )
 
 
 NextMove = Callable[[Context, Plan], Plan]

@@ -49,8 +49,13 @@ class Scorer:
         return self.w_warranty * _lin(warranty, self.warranty_best, self.warranty_worst)
 
     def rest(self, lead: int, pay: int, warranty: int) -> float:
-        """Utility of the non-price issues."""
-        return self.lead_part(lead) + self.pay_part(pay) + self.warranty_part(warranty)
+        """Utility of the non-price issues (the three parts inlined: this runs on every
+        candidate offer)."""
+        return (
+            self.w_lead * _lin(lead, self.lead_best, self.lead_worst)
+            + self.w_pay * _lin(pay, self.pay_best, self.pay_worst)
+            + self.w_warranty * _lin(warranty, self.warranty_best, self.warranty_worst)
+        )
 
     def price_part(self, price: float) -> float:
         return self.w_price * _lin(price, self.price_best, self.price_worst)

@@ -324,7 +324,9 @@ class Negotiator:
         if self.monotone and view.own_offers:
             # Inside today's limits (staff may have lowered them since) and for our quantity.
             last = view.own_offers[-1]
-            previous = self._clamp(last.replace(quantity=quantity), quantity)[0]
+            if last.quantity != quantity:
+                last = last.replace(quantity=quantity)
+            previous = self._clamp(last, quantity)[0]
         offer = self._planned_offer(plan, view, quantity, previous, outside)
         if previous is None:
             return offer
@@ -382,6 +384,13 @@ class Negotiator:
             (offer.lead_time_days, offer.payment_terms_days, offer.warranty_months), previous
         )
         price = _towards(offer.unit_price, previous.unit_price, -self.price_direction)
+        if (price, lead, pay, warranty) == (
+            offer.unit_price,
+            offer.lead_time_days,
+            offer.payment_terms_days,
+            offer.warranty_months,
+        ):
+            return offer
         return offer.replace(
             unit_price=price, lead_time_days=lead, payment_terms_days=pay, warranty_months=warranty
         )
