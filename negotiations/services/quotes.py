@@ -124,17 +124,21 @@ def brand_strategy_for(quote: Quote) -> str:
 
 # The benchmark's yardsticks, not profiles to negotiate a real order with.
 BENCHMARK_ONLY_PROFILES = frozenset({"naive_split"})
-RECOMMENDED_PROFILE_CHOICE = (
-    "",
-    "Recommended: the profile Procur's benchmark measured best for this quote's priorities.",
-)
+
+
+def _profile_name(profile_id: str) -> str:
+    return profile_id.replace("_", " ").capitalize()
 
 
 def brand_profile_choices() -> list[tuple[str, str]]:
     """The negotiating profiles staff may pick for a quote, one sentence each; the blank choice
-    leaves it to :func:`brand_strategy_for`."""
-    return [RECOMMENDED_PROFILE_CHOICE] + [
-        (profile.id, f"{profile.id.replace('_', ' ').capitalize()}: {profile.description}")
+    leaves it to :func:`brand_strategy_for` when the quote starts (named here as it decides
+    for a quote with the form's default priorities)."""
+    recommended = _profile_name(brand_strategy_for(Quote()))
+    return [
+        ("", f"Recommended: the profile Procur's tournament measured best (now {recommended}).")
+    ] + [
+        (profile.id, f"{_profile_name(profile.id)}: {profile.description}")
         for profile in BRAND_PROFILES.values()
         if profile.id not in BENCHMARK_ONLY_PROFILES
     ]

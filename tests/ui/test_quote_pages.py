@@ -163,7 +163,10 @@ def test_starting_twice_explains_instead_of_failing(staff_client, started):
 def test_the_form_offers_each_negotiating_profile_with_a_sentence(staff_client):
     page = staff_client.get("/quotes/new/").content.decode()
     assert 'name="brand_profile"' in page
-    assert "Recommended: the profile Procur&#x27;s benchmark measured best" in page
+    assert (
+        "Recommended: the profile Procur&#x27;s tournament measured best (now "
+        f"{brand_strategy_for(Quote()).replace('_', ' ').capitalize()})."
+    ) in page
     for profile in BRAND_PROFILES.values():
         shown = f'value="{profile.id}"' in page and escape(profile.description) in page
         assert shown == (profile.id not in BENCHMARK_ONLY_PROFILES), profile.id
