@@ -51,14 +51,15 @@ def messages_after(negotiation_id: int, seq: int) -> QuerySet[Message]:
 
 def open_question(negotiation: Negotiation) -> Message | None:
     """The brand agent's question to staff that nobody has answered yet, if any: its last
-    agent (or staff) message is the question; staff guidance given meanwhile does not answer it."""
+    agent (or staff) message is the question; staff guidance given meanwhile does not answer it.
+    (A question the budget did not allow is stored without its text: nobody is asked.)"""
     last = (
         negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER, Sender.STAFF))
         .exclude(sender=Sender.STAFF, action=Message.GUIDANCE)
         .order_by("-seq")
         .first()
     )
-    if last and last.sender == Sender.BRAND and last.action == Action.ASK_INFO:
+    if last and last.sender == Sender.BRAND and last.action == Action.ASK_INFO and last.question:
         return last
     return None
 

@@ -179,6 +179,11 @@ def turn_block(ctx: AgentContext, proposal: Move) -> str:
                 "notes this for your staff; never tell the supplier): "
                 + " ".join(ctx.guidance_notes)
             )
+        if ctx.relay:
+            lines.append(
+                "The platform passes your staff's answer to the supplier's question on above "
+                f"your message (do not repeat it): {ctx.relay}"
+            )
         if state.clarifications:
             lines.append("Staff answers to your questions: " + " | ".join(state.clarifications))
         if state.competing_offers:

@@ -336,10 +336,14 @@ def _commit(
             return TurnOutcome(negotiation.status)
     status_before = negotiation.status
     question_asked = action is Action.ASK_INFO and _take_question(negotiation.quote_id)
+    question = move.question or ""
     if action is Action.ASK_INFO and not question_asked:
-        # The budget ran out meanwhile: the question stays internal, unasked, and the brand
-        # moves again (after its own ask_info the brand is next) without an answer.
-        violations.append("no questions to staff left: the brand goes on without asking")
+        # The budget ran out meanwhile: the question stays internal and unasked (no open
+        # question without its text), and the brand moves again without an answer.
+        violations.append(
+            f"no questions to staff left: the brand goes on without asking {question!r}"
+        )
+        question = ""
     verdict = ""
     if side is Side.SUPPLIER:  # how the supplier's standing offer sits against our limits
         history = (*context.state.history, Turn(side, move, context.state.round))
@@ -361,7 +365,7 @@ def _commit(
         terms=move.terms.to_dict() if move.terms and action is move.action else None,
         strategies=list(move.strategies),
         rationale=list(move.rationale),
-        question=move.question or "",
+        question=question,
         guardrail_violations=violations,
         verdict=verdict,
         seq=seq,

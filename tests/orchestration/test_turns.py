@@ -20,7 +20,14 @@ from negotiations.engine import (
     Terms,
 )
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
-from negotiations.models import Message, MessageAudience, Negotiation, NegotiationStatus, Sender
+from negotiations.models import (
+    Message,
+    MessageAudience,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+)
 from negotiations.room import column_of, load_room, render_column_fragment
 from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.turns import MAX_DELIVERIES
@@ -528,3 +535,23 @@ def test_an_agreed_deal_is_the_brands_outside_option_and_an_ended_one_offers_not
     Negotiation.objects.filter(pk=second.pk).update(status=NegotiationStatus.WALKED_AWAY)
     context = build_context(load_negotiation(third.pk), turn=1)
     assert [terms.to_dict() for terms in context.state.competing_offers] == [agreed]
+
+
+def test_a_question_asked_when_the_budget_ran_out_stays_internal_and_unasked(
+    negotiation, monkeypatch
+):
+    Quote.objects.filter(pk=negotiation.quote_id).update(question_budget=1, questions_asked=1)
+    _agent_says(monkeypatch, Move(Action.ASK_INFO, question="Is net 45 fine?"), "Question.")
+
+    services.turn_run(negotiation_id=negotiation.pk, turn=1)
+
+    negotiation.refresh_from_db()
+    (message,) = negotiation.messages.all()
+    assert (message.action, message.audience) == ("ask_info", MessageAudience.INTERNAL)
+    assert "no questions to staff left" in message.guardrail_violations[0]
+    assert negotiation.status == NegotiationStatus.ACTIVE
+    assert build_context(load_negotiation(negotiation.pk), 2).side is Side.BRAND
+    services.negotiation_pause(negotiation=negotiation)
+    services.negotiation_resume(negotiation=negotiation)  # no open question to wait for
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.ACTIVE
