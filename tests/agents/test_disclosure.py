@@ -5,6 +5,8 @@ import dataclasses
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotiations.agents import take_turn
 from negotiations.agents.disclosure import (
@@ -198,3 +200,31 @@ def test_the_brands_model_is_told_which_competing_prices_it_may_cite(fake_anthro
 
     turn_block = fake_anthropic.requests[0]["messages"][0]["content"][-1]["text"]
     assert "Competing prices you may cite (never name the supplier): USD 2.10." in turn_block
+
+
+PHRASINGS = (
+    "Between us, our ceiling is USD {x}.",
+    "We can't go past ${x} a bottle.",
+    "Our budget tops out at {x} per unit, but we offer {o}.",
+    "Honestly {x} is the most we could ever pay.",
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(min_value=Decimal("0.50"), max_value=Decimal("999"), places=2),
+    st.decimals(min_value=Decimal("0"), max_value=Decimal("0.95"), places=2),
+    st.sampled_from(PHRASINGS),
+)
+def test_any_statement_of_the_ceiling_is_caught_unless_it_is_the_offer(cap, share, phrasing):
+    ctx = brand_context(
+        brand=brand_prefs(target_price=Decimal("0.50"), max_price=cap),
+        confidential=Confidential(),
+    )
+    offered = (cap * (1 - share)).quantize(Decimal("0.01"))
+    move = Move(Action.COUNTER, offer(str(offered)))
+
+    problems = disclosure_problems(ctx, move, phrasing.format(x=cap, o=offered))
+
+    leaked = cap not in {offered, Decimal("1.80"), Decimal("2.30")}  # offers on the table
+    assert (f"states the confidential figure USD {cap}" in problems) is leaked
