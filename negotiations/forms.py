@@ -1,10 +1,14 @@
 """Forms of the negotiation pages; rules shared with the services are asked of the services."""
 
+from datetime import date, timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 
 from negotiations import services
 from negotiations.models import Quote
+from negotiations.services.quotes import MIN_LEAD_DAYS
 from vendors.models import Supplier
 
 # The database's integer range: a larger id is no supplier, and querying with it fails
@@ -123,3 +127,13 @@ class InterventionForm(forms.Form):
 
 class AwardForm(forms.Form):
     negotiation = forms.IntegerField(min_value=1)
+
+
+def clone_initial(source: Quote) -> dict:
+    """A new request's form values copied from ``source``: its fields, its suppliers, and a
+    needed-by date as far from today as the original was from its creation."""
+    initial = model_to_dict(source, fields=QuoteForm.Meta.fields)
+    lead = source.needed_by - source.created_at.date()
+    initial["needed_by"] = date.today() + max(lead, timedelta(days=MIN_LEAD_DAYS))
+    initial["suppliers"] = [n.supplier_id for n in source.negotiations.all()]
+    return initial

@@ -7,6 +7,7 @@ urlpatterns = [
     path("quotes/new/", views.quote_create, name="quote_create"),
     path("quotes/<int:pk>/", views.quote_room, name="quote_room"),
     path("quotes/<int:pk>/start/", views.quote_start, name="quote_start"),
+    path("quotes/<int:pk>/clone/", views.quote_clone, name="quote_clone"),
     path("quotes/<int:pk>/guide/", views.quote_guide, name="quote_guide"),
     path("quotes/<int:pk>/award/", views.quote_award, name="quote_award"),
     path("quotes/<int:pk>/close/", views.quote_close, name="quote_close"),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from negotiations import selectors, services
-from negotiations.forms import AwardForm, InterventionForm, QuoteForm
+from negotiations.filters import QuoteFilter
+from negotiations.forms import AwardForm, InterventionForm, QuoteForm, clone_initial
 from negotiations.models import Negotiation, Quote
 from negotiations.room import (
     Room,
@@ -27,7 +29,9 @@ from negotiations.room import (
 )
 from procur import ratelimit
 from procur.accounts.tenancy import get_for_user
+from procur.paging import query_without_page
 
+QUOTES_PER_PAGE = 25
 NEGOTIATION_ACTIONS: dict[str, Callable[..., Negotiation]] = {
     "pause": services.negotiation_pause,
     "resume": services.negotiation_resume,
@@ -89,8 +93,17 @@ def _fragment_or_redirect(
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    quotes = list(selectors.quotes_for_user(request.user)[:100])
-    return render(request, "negotiations/dashboard.html", {"rows": selectors.quote_rows(quotes)})
+    filters = QuoteFilter(
+        request.GET or None, queryset=selectors.quotes_for_user(request.user), request=request
+    )
+    page = Paginator(filters.qs, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "rows": selectors.quote_rows(list(page.object_list)),
+        "page": page,
+        "filters": filters,
+        "query": query_without_page(request),
+    }
+    return render(request, "negotiations/dashboard.html", context)
 
 
 # --- Creating and starting a quote ---------------------------------------------------------------
@@ -123,6 +136,16 @@ def quote_create(request: HttpRequest) -> HttpResponse:
     template = "negotiations/quote_new_form.html" if request.htmx else "negotiations/quote_new.html"
     response = render(request, template, {"form": form})
     return ratelimit.too_many_requests(limited, response) if limited else response
+
+
+@login_required
+@require_safe
+def quote_clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new-quote form filled from an existing request, to re-run it with other suppliers or
+    limits: nothing is stored until it is submitted."""
+    source = _get_quote_for_user(request, pk)
+    form = QuoteForm(initial=clone_initial(source), organisation=request.user.organisation)
+    return render(request, "negotiations/quote_new.html", {"form": form, "source": source})
 
 
 @login_required

@@ -2,14 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from negotiations.models import Negotiation
 from procur.accounts.tenancy import get_for_user, scope_to_user
+from procur.paging import query_without_page
+from vendors.filters import SupplierFilter
 from vendors.forms import SupplierForm
 from vendors.models import Supplier
+from vendors.selectors import with_totals
+
+PER_PAGE = 25
 
 
 def _get_supplier_for_user(request: HttpRequest, pk: int) -> Supplier:
@@ -19,8 +25,11 @@ def _get_supplier_for_user(request: HttpRequest, pk: int) -> Supplier:
 @login_required
 @require_safe
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    suppliers = scope_to_user(Supplier.objects.all(), request.user)
-    return render(request, "vendors/supplier_list.html", {"suppliers": suppliers})
+    suppliers = with_totals(scope_to_user(Supplier.objects.all(), request.user))
+    filters = SupplierFilter(request.GET or None, queryset=suppliers)
+    page = Paginator(filters.qs, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query": query_without_page(request)}
+    return render(request, "vendors/supplier_list.html", context)
 
 
 @login_required
@@ -30,9 +39,10 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     negotiations = (
         Negotiation.objects.filter(supplier=supplier)
         .select_related("quote")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    context = {"supplier": supplier, "negotiations": negotiations}
+    page = Paginator(negotiations, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"supplier": supplier, "negotiations": page.object_list, "page": page}
     return render(request, "vendors/supplier_detail.html", context)
 
 
