@@ -45,7 +45,8 @@ class _Echo:
         return value
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
+    """The value, quoted if a spreadsheet would run it as a formula."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -91,7 +92,7 @@ def _rows(
             "strategies": "; ".join(message["strategies"] or []),
             "text": message["text"],
         }
-        yield [_cell(values[column]) for column in columns]
+        yield [safe_cell(values[column]) for column in columns]
 
 
 def _stream(rows: Iterator[list]) -> Iterator[str]:

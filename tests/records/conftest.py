@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from negotiations import services
 from negotiations.models import Negotiation, NegotiationStatus, Quote, QuoteStatus, Sender
@@ -39,7 +40,12 @@ def ended(staff_client, organisation, user) -> Ended:
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="negotiations", codename="approve_awards")
     )
-    quote = QuoteFactory(organisation=organisation, created_by=user, status=QuoteStatus.NEGOTIATING)
+    quote = QuoteFactory(
+        organisation=organisation,
+        created_by=user,
+        status=QuoteStatus.NEGOTIATING,
+        started_at=timezone.now(),
+    )
     names = ("Amber Glass Co", "=Bottles & Sons", "Vetro Nord")  # one name a spreadsheet would run
     negotiations = [
         Negotiation.objects.create(

@@ -1,0 +1,1 @@
+"""Savings and performance analytics of an organisation over a period (``/analytics/``)."""

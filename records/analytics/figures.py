@@ -1,0 +1,250 @@
+"""Every figure of the analytics page, computed in the database (aggregates, no per-row Python),
+so the page costs the same handful of queries whatever the number of negotiations.
+
+The period is the quotes *created* in it (dates in the user's time zone). Money figures are per
+currency; a quote's figures count once it is awarded, at its awarded negotiation's agreed price.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+
+from negotiations.models import (
+    ENDED_STATUSES,
+    AgentCall,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+)
+from procur.accounts.models import Organisation
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+RATIO = DecimalField(max_digits=12, decimal_places=6)
+CENT = Decimal("0.01")
+# Baselines of the savings, as the page names them.
+BASELINES = {
+    "target": "your target price",
+    "first_offer": "the supplier's first offer",
+    "list_price": "the supplier's list price (as in the directory today)",
+}
+
+
+@dataclass(frozen=True)
+class Money:
+    """What was awarded in one currency, and what it saved against each baseline."""
+
+    currency: str
+    awarded_quotes: int
+    spend: Decimal
+    savings_vs_target: Decimal
+    savings_vs_first_offer: Decimal
+    savings_vs_list_price: Decimal
+
+
+@dataclass(frozen=True)
+class SupplierFigures:
+    supplier_id: int
+    name: str
+    negotiations: int
+    deals: int
+    awards: int
+    win_rate: float | None  # awards / negotiations
+    mean_discount: Decimal | None  # % off its first offer, over its deals
+
+
+@dataclass(frozen=True)
+class Analytics:
+    start: date
+    end: date
+    quotes: int  # started in the period
+    money: list[Money]
+    negotiations_ended: int
+    negotiations_agreed: int
+    mean_rounds: Decimal | None
+    mean_time_to_close: timedelta | None
+    interventions: int
+    llm_cost: Decimal
+    outcome_mix: list[tuple[str, int]]
+    # Savings against target per month of creation, in the currency with the most spend.
+    savings_by_month: list[tuple[date, Decimal]]
+    chart_currency: str
+    suppliers: list[SupplierFigures]
+
+    @property
+    def agreement_rate(self) -> float | None:
+        if not self.negotiations_ended:
+            return None
+        return self.negotiations_agreed / self.negotiations_ended
+
+    @property
+    def interventions_per_quote(self) -> float | None:
+        return self.interventions / self.quotes if self.quotes else None
+
+    @property
+    def llm_cost_per_quote(self) -> Decimal | None:
+        return (self.llm_cost / self.quotes).quantize(Decimal("0.0001")) if self.quotes else None
+
+
+def _first_offer() -> Subquery:
+    """A negotiation's first offered unit price from the supplier (the savings baseline)."""
+    offers = Message.objects.filter(
+        negotiation=OuterRef("pk"), sender=Sender.SUPPLIER, terms__has_key="unit_price"
+    ).order_by("seq")
+    return Subquery(offers.annotate(price=Cast(KT("terms__unit_price"), MONEY)).values("price")[:1])
+
+
+def _with_prices(negotiations: QuerySet[Negotiation]) -> QuerySet[Negotiation]:
+    return negotiations.annotate(
+        price=Cast(KT("final_terms__unit_price"), MONEY), first_offer=_first_offer()
+    )
+
+
+def _money(awarded: QuerySet[Negotiation]) -> list[Money]:
+    quantity = F("quote__quantity")
+
+    def saved_against(baseline) -> Sum:
+        return Sum(ExpressionWrapper((baseline - F("price")) * quantity, output_field=MONEY))
+
+    rows = (
+        _with_prices(awarded)
+        .values("quote__currency")
+        .annotate(
+            quotes=Count("pk"),
+            spend=Sum(ExpressionWrapper(F("price") * quantity, output_field=MONEY)),
+            vs_target=saved_against(F("quote__target_price")),
+            vs_first=saved_against(F("first_offer")),
+            vs_list=saved_against(F("supplier__list_price")),
+        )
+        .order_by("-spend")
+    )
+    return [
+        Money(
+            currency=row["quote__currency"],
+            awarded_quotes=row["quotes"],
+            spend=_cents(row["spend"]),
+            savings_vs_target=_cents(row["vs_target"]),
+            savings_vs_first_offer=_cents(row["vs_first"]),
+            savings_vs_list_price=_cents(row["vs_list"]),
+        )
+        for row in rows
+    ]
+
+
+def _cents(value: Decimal | None) -> Decimal:
+    return (value or Decimal(0)).quantize(CENT)
+
+
+def _savings_by_month(awarded: QuerySet[Negotiation], currency: str) -> list[tuple[date, Decimal]]:
+    rows = (
+        _with_prices(awarded.filter(quote__currency=currency))
+        .annotate(month=TruncMonth("quote__created_at"))
+        .values("month")
+        .annotate(
+            saved=Sum(
+                ExpressionWrapper(
+                    (F("quote__target_price") - F("price")) * F("quote__quantity"),
+                    output_field=MONEY,
+                )
+            )
+        )
+        .order_by("month")
+    )
+    return [(row["month"].date(), _cents(row["saved"])) for row in rows]
+
+
+def _suppliers(negotiations: QuerySet[Negotiation]) -> list[SupplierFigures]:
+    agreed = Q(status=NegotiationStatus.AGREED)
+    discount = ExpressionWrapper(
+        (F("first_offer") - F("price")) * 100 / F("first_offer"), output_field=RATIO
+    )
+    rows = (
+        _with_prices(negotiations)
+        .values("supplier_id", "supplier__name")
+        .annotate(
+            total=Count("pk"),
+            deals=Count("pk", filter=agreed),
+            awards=Count("pk", filter=Q(award_of__isnull=False)),
+            mean_discount=Avg(discount, filter=agreed & Q(first_offer__gt=0)),
+        )
+        .order_by("supplier__name")
+    )
+    return [
+        SupplierFigures(
+            supplier_id=row["supplier_id"],
+            name=row["supplier__name"],
+            negotiations=row["total"],
+            deals=row["deals"],
+            awards=row["awards"],
+            win_rate=row["awards"] / row["total"] if row["total"] else None,
+            mean_discount=(
+                row["mean_discount"].quantize(Decimal("0.1"))
+                if row["mean_discount"] is not None
+                else None
+            ),
+        )
+        for row in rows
+    ]
+
+
+def analytics_for(organisation: Organisation, start: date, end: date) -> Analytics:
+    quotes = Quote.objects.filter(
+        organisation=organisation,
+        created_at__date__gte=start,
+        created_at__date__lte=end,
+        started_at__isnull=False,
+    )
+    negotiations = Negotiation.objects.filter(quote__in=quotes)
+    ended = negotiations.filter(status__in=ENDED_STATUSES)
+    awarded = negotiations.filter(award_of__isnull=False)
+    money = _money(awarded)
+    chart_currency = money[0].currency if money else ""
+    counts = ended.aggregate(
+        ended=Count("pk"),
+        agreed=Count("pk", filter=Q(status=NegotiationStatus.AGREED)),
+        rounds=Avg("round"),
+    )
+    closing = quotes.aggregate(
+        quotes=Count("pk"),
+        time_to_close=Avg(Coalesce("awarded_at", "closed_at") - F("started_at")),
+    )
+    mix = ended.values("status").annotate(n=Count("pk")).order_by("-n", "status")
+    labels = dict(NegotiationStatus.choices)
+    return Analytics(
+        start=start,
+        end=end,
+        quotes=closing["quotes"],
+        money=money,
+        negotiations_ended=counts["ended"],
+        negotiations_agreed=counts["agreed"],
+        mean_rounds=(
+            Decimal(counts["rounds"]).quantize(Decimal("0.1")) if counts["rounds"] else None
+        ),
+        mean_time_to_close=closing["time_to_close"],
+        interventions=Message.objects.filter(
+            negotiation__in=negotiations, sender=Sender.STAFF
+        ).count(),
+        llm_cost=AgentCall.objects.filter(negotiation__in=negotiations).aggregate(
+            cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
+        )["cost"],
+        outcome_mix=[(labels[row["status"]], row["n"]) for row in mix],
+        savings_by_month=_savings_by_month(awarded, chart_currency),
+        chart_currency=chart_currency,
+        suppliers=_suppliers(negotiations),
+    )
