@@ -14,7 +14,7 @@ from django.db.models import Model
 from negotiations import selectors
 from negotiations.models import AgentCall, Message, Quote
 from records import audit
-from records.exports.transcript import CHUNK, audience_of
+from records.exports.transcript import CHUNK
 
 MESSAGE_FIELDS = (
     "id",
@@ -23,6 +23,7 @@ MESSAGE_FIELDS = (
     "round",
     "created_at",
     "sender",
+    "audience",
     "action",
     "text",
     "terms",
@@ -96,7 +97,6 @@ def _messages(quote: Quote) -> Iterator[dict]:
     for row in rows:
         yield {
             **{name: row[name] for name in MESSAGE_FIELDS},
-            "audience": audience_of(row),
             "author": row["author__username"],
         }
 

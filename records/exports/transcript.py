@@ -8,11 +8,11 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from negotiations.engine import Terms
-from negotiations.models import Message, Negotiation, Quote, Sender
+from negotiations.models import Message, Negotiation, Quote
+from negotiations.room.model import Audience, visible_messages
 
 TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms))
 STAFF_COLUMNS = (
@@ -31,8 +31,10 @@ STAFF_COLUMNS = (
 )
 # What a supplier may read of its own negotiation: no referee verdicts, no agents' strategies.
 SHARED_COLUMNS = tuple(c for c in STAFF_COLUMNS if c not in ("audience", "verdict", "strategies"))
-_READ = ("negotiation_id", "seq", "round", "created_at", "sender", "action", "terms", "verdict")
-_READ += ("strategies", "text")
+_READ = (
+    *("negotiation_id", "seq", "round", "created_at", "sender", "audience", "action"),
+    *("terms", "verdict", "strategies", "text"),
+)
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 1000
@@ -52,22 +54,6 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def audience_of(message: dict) -> str:
-    """``shared`` (what the brand and supplier said to each other) or ``internal``.
-
-    The seam for issue 12's information barrier: until the message stores its audience, what the
-    agents said to each other is shared, except the brand's questions to its own staff.
-    """
-    is_agent = message["sender"] in (Sender.BRAND, Sender.SUPPLIER)
-    return "shared" if is_agent and message["action"] != "ask_info" else "internal"
-
-
-def shared_only(messages: QuerySet[Message]) -> QuerySet[Message]:
-    """The messages the supplier side may read (see ``audience_of``)."""
-    agents = messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER))
-    return agents.exclude(action="ask_info")
-
-
 def _rows(
     quote: Quote,
     suppliers: dict[int, str],
@@ -85,7 +71,7 @@ def _rows(
             "round": message["round"],
             "time": timezone.localtime(message["created_at"], tz).isoformat(),
             "sender": message["sender"],
-            "audience": audience_of(message),
+            "audience": message["audience"],
             "action": message["action"],
             **{name: terms.get(name, "") for name in TERM_FIELDS},
             "verdict": message["verdict"],
@@ -118,9 +104,9 @@ def quote_transcript_csv(quote: Quote, *, tz: tzinfo | None = None) -> Iterator[
 def negotiation_transcript_csv(
     negotiation: Negotiation, *, tz: tzinfo | None = None
 ) -> Iterator[str]:
-    """The supplier-facing export: one negotiation, its shared messages only."""
+    """The supplier-facing export: one negotiation, what the supplier side may read of it."""
     messages = (
-        shared_only(Message.objects.filter(negotiation=negotiation))
+        visible_messages(Message.objects.filter(negotiation=negotiation), Audience.SUPPLIER)
         .order_by("seq")
         .values(*_READ)
         .iterator(chunk_size=CHUNK)
