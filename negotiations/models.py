@@ -181,6 +181,11 @@ class Negotiation(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Summary figures, stored when the negotiation ends (services/summary.py), so analytics
+    # aggregates many negotiations without reading their messages and agent calls.
+    first_offer_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    staff_messages = models.PositiveIntegerField(null=True, blank=True)
+    llm_cost_usd = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
 
     class Meta:
         ordering = ["quote_id", "slot"]

@@ -20,6 +20,7 @@ from negotiations.services import deal_quality
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
 from negotiations.services.preferences import brand_preferences, lead_time_limit_days
+from negotiations.services.summary import negotiations_summarise
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 # What paying later is worth to the brand: the cost of capital, per year.
@@ -30,9 +31,11 @@ CENT = Decimal("0.01")
 def negotiation_ended(negotiation: Negotiation) -> None:
     """Called, inside the ending transaction, for every negotiation that ends.
 
-    Whichever negotiation ends last finds all three ended and evaluates the quote. The quote's
-    row lock serialises two endings that commit at once, so the evaluation runs exactly once.
+    Its summary figures are stored (``services/summary.py``). Whichever negotiation ends last
+    finds all three ended and evaluates the quote. The quote's row lock serialises two endings
+    that commit at once, so the evaluation runs exactly once.
     """
+    negotiations_summarise(Negotiation.objects.filter(pk=negotiation.pk))
     quote = lock_quote(negotiation.quote_id)
     if quote.status != QuoteStatus.NEGOTIATING:
         return

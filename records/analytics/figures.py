@@ -6,7 +6,7 @@ currency; a quote's figures count once it is awarded, at its awarded negotiation
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -15,14 +15,13 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.utils import timezone
 
 from negotiations.models import (
     ENDED_STATUSES,
@@ -102,17 +101,9 @@ class Analytics:
         return (self.llm_cost / self.quotes).quantize(Decimal("0.0001")) if self.quotes else None
 
 
-def _first_offer() -> Subquery:
-    """A negotiation's first offered unit price from the supplier (the savings baseline)."""
-    offers = Message.objects.filter(
-        negotiation=OuterRef("pk"), sender=Sender.SUPPLIER, terms__has_key="unit_price"
-    ).order_by("seq")
-    return Subquery(offers.annotate(price=Cast(KT("terms__unit_price"), MONEY)).values("price")[:1])
-
-
 def _with_prices(negotiations: QuerySet[Negotiation]) -> QuerySet[Negotiation]:
     return negotiations.annotate(
-        price=Cast(KT("final_terms__unit_price"), MONEY), first_offer=_first_offer()
+        price=Cast(KT("final_terms__unit_price"), MONEY), first_offer=F("first_offer_price")
     )
 
 
@@ -203,11 +194,35 @@ def _suppliers(negotiations: QuerySet[Negotiation]) -> list[SupplierFigures]:
     ]
 
 
+def _effort(negotiations: QuerySet[Negotiation]) -> tuple[int, Decimal]:
+    """Staff messages and LLM cost of these negotiations: the ended ones' stored summaries, and
+    for the few still running, their messages and agent calls."""
+    ended = negotiations.filter(status__in=ENDED_STATUSES).aggregate(
+        staff=Coalesce(Sum("staff_messages"), 0),
+        cost=Coalesce(Sum("llm_cost_usd"), Decimal(0), output_field=RATIO),
+    )
+    running = negotiations.exclude(status__in=ENDED_STATUSES)
+    staff = Message.objects.filter(negotiation__in=running, sender=Sender.STAFF).count()
+    cost = AgentCall.objects.filter(negotiation__in=running).aggregate(
+        cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
+    )["cost"]
+    return ended["staff"] + staff, ended["cost"] + cost
+
+
+def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period as instants in the current time zone: from the start of ``start`` to the
+    start of the day after ``end`` (a range the created_at index can serve)."""
+    zone = timezone.get_current_timezone()
+    first = datetime.combine(start, time.min, tzinfo=zone)
+    return first, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+
+
 def analytics_for(organisation: Organisation, start: date, end: date) -> Analytics:
+    since, until = _day_bounds(start, end)
     quotes = Quote.objects.filter(
         organisation=organisation,
-        created_at__date__gte=start,
-        created_at__date__lte=end,
+        created_at__gte=since,
+        created_at__lt=until,
         started_at__isnull=False,
     )
     negotiations = Negotiation.objects.filter(quote__in=quotes)
@@ -226,6 +241,7 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
     )
     mix = ended.values("status").annotate(n=Count("pk")).order_by("-n", "status")
     labels = dict(NegotiationStatus.choices)
+    interventions, llm_cost = _effort(negotiations)
     return Analytics(
         start=start,
         end=end,
@@ -237,12 +253,8 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
             Decimal(counts["rounds"]).quantize(Decimal("0.1")) if counts["rounds"] else None
         ),
         mean_time_to_close=closing["time_to_close"],
-        interventions=Message.objects.filter(
-            negotiation__in=negotiations, sender=Sender.STAFF
-        ).count(),
-        llm_cost=AgentCall.objects.filter(negotiation__in=negotiations).aggregate(
-            cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
-        )["cost"],
+        interventions=interventions,
+        llm_cost=llm_cost,
         outcome_mix=[(labels[row["status"]], row["n"]) for row in mix],
         savings_by_month=_savings_by_month(awarded, chart_currency),
         chart_currency=chart_currency,

@@ -7,7 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from negotiations.models import AgentCall, Message, NegotiationStatus, Quote, QuoteStatus, Sender
+from negotiations.models import (
+    ENDED_STATUSES,
+    AgentCall,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    QuoteStatus,
+    Sender,
+)
+from negotiations.services.summary import negotiations_summarise
 from records.analytics.figures import analytics_for
 from tests.factories import NegotiationFactory, QuoteFactory, SupplierFactory
 
@@ -121,7 +131,8 @@ def fixture(organisation):
     _staff(n4, 1)
     # Q3, still negotiating: counts as started, nothing else ended.
     q3 = _quote(organisation, FEB, quantity=100, target="3.00", status=QuoteStatus.NEGOTIATING)
-    _negotiation(q3, s1, 1, status=ACTIVE, rounds=1, offers=[(S, "3.00")])
+    running = _negotiation(q3, s1, 1, status=ACTIVE, rounds=1, offers=[(S, "3.00")], cost="0.03")
+    _staff(running, 1)  # a running negotiation's effort is read live, not from a summary
     # Outside the figures: a draft, a quote of April, another organisation's quote.
     _quote(organisation, FEB, quantity=7, target="1.00", status=QuoteStatus.DRAFT)
     april = _quote(
@@ -158,6 +169,8 @@ def fixture(organisation):
             offers=[(S, "8.00")],
         ),
     )
+    # What negotiation_ended stores for each negotiation as it ends.
+    negotiations_summarise(Negotiation.objects.filter(status__in=ENDED_STATUSES))
     return organisation
 
 
@@ -178,8 +191,10 @@ def test_the_outcome_and_effort_figures(fixture):
     assert figures.agreement_rate == pytest.approx(4 / 6)
     assert figures.mean_rounds == Decimal("4.7")  # (4 + 5 + 3 + 6 + 8 + 2) / 6
     assert figures.mean_time_to_close == timedelta(hours=3)  # (2 h + 4 h) / 2
-    assert figures.interventions == 3 and figures.interventions_per_quote == 1.0
-    assert figures.llm_cost == Decimal("0.30") and figures.llm_cost_per_quote == Decimal("0.1000")
+    assert figures.interventions == 4  # 3 in ended negotiations, 1 in Q3's running one
+    assert figures.interventions_per_quote == pytest.approx(4 / 3)
+    assert figures.llm_cost == Decimal("0.33")  # 0.10 + 0.05 + 0.15 ended, 0.03 running
+    assert figures.llm_cost_per_quote == Decimal("0.1100")
     assert figures.outcome_mix == [("Agreed", 4), ("Impasse", 1), ("Walked away", 1)]
     assert figures.savings_by_month == [
         (date(2026, 1, 1), Decimal("-100.00")),  # (2.00 - 2.10) x 1000
@@ -213,7 +228,7 @@ def test_the_page_shows_the_figures_the_baselines_and_the_charts(fixture, staff_
     for baseline in ("your target price", "the supplier&#x27;s first offer", "list price"):
         assert baseline in page
     assert page.count('<svg class="bar-chart"') == 3
-    assert "67%" in page and "3 h 0 min" in page and "$0.1000" in page and "18.8%" in page
+    assert "67%" in page and "3 h 0 min" in page and "$0.1100" in page and "18.8%" in page
 
 
 def test_the_csv_holds_every_figure(fixture, staff_client):
@@ -226,7 +241,8 @@ def test_the_csv_holds_every_figure(fixture, staff_client):
     assert by_key[("savings", "savings", "your target price")] == "-50.00"
     assert by_key[("outcomes", "agreement rate (%)", "agreed / ended")] == "66.7"
     assert by_key[("outcomes", "mean time to close (hours)", "start to award or close")] == "3.00"
-    assert by_key[("effort", "LLM cost per quote", "all agent calls")] == "0.1000"
+    assert by_key[("effort", "LLM cost per quote", "all agent calls")] == "0.1100"
+    assert by_key[("effort", "staff interventions per quote", "guidance and answers")] == "1.33"
     assert by_key[("supplier", "win rate (%)", "Amber")] == "66.7"
     assert by_key[("supplier", "mean discount from first offer (%)", "Crown")] == "4.5"
 

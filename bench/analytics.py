@@ -1,0 +1,216 @@
+"""Analytics page benchmark: ``/analytics/`` over a year of 100,000 negotiations and 2,000,000
+messages on PostgreSQL; p50/p95 render time and queries per render.
+
+    DATABASE_URL=postgres://.../procur_analytics_bench .venv/bin/python -m bench.analytics
+    ... -m bench.analytics --negotiations 3000     # a quick run
+
+Use a database of its own: it is migrated, filled once (rows generated inside PostgreSQL with
+``generate_series``, from template rows the ORM prepares, so every column gets its model
+default), then reused by later runs of the same size. Figures: docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from datetime import date, timedelta
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "procur.settings")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Model  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from negotiations.models import (  # noqa: E402
+    ENDED_STATUSES,
+    AgentCall,
+    Message,
+    Negotiation,
+    Quote,
+)
+from negotiations.services.summary import negotiations_summarise  # noqa: E402
+from procur.accounts.models import Organisation, User  # noqa: E402
+from vendors.models import Supplier  # noqa: E402
+
+ORGANISATION = "Analytics bench"
+SUPPLIERS = 30
+MESSAGES_PER = 20
+CALLS_PER = 10
+
+
+def _insert_select(model: type[Model], template: Model, overrides: dict[str, str], source: str):
+    """``INSERT INTO <model> (every column) SELECT ...``: each column from ``overrides`` (SQL
+    over ``source``) or else the template row's value, prepared by its field."""
+    columns, values, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.column in overrides:
+            values.append(overrides[field.column].replace("%", "%%"))  # modulo, not a param
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(getattr(template, field.attname), connection))
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} {source.replace('%', '%%')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fill(negotiations: int) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(name=ORGANISATION, slug="analytics-bench")
+    if Negotiation.objects.filter(quote__organisation=organisation).count() >= negotiations:
+        return organisation
+    Quote.objects.filter(organisation=organisation).delete()
+    user, _ = User.objects.get_or_create(username="analyst", organisation=organisation)
+    suppliers = [
+        Supplier.objects.get_or_create(
+            organisation=organisation,
+            name=f"Supplier {n:02}",
+            defaults={
+                "list_price": "2.50",
+                "cost_floor": "1.50",
+                "fastest_lead_time_days": 10,
+                "capacity": 100000,
+            },
+        )[0]
+        for n in range(SUPPLIERS)
+    ]
+    quotes = negotiations // 3
+    template = Quote(
+        organisation=organisation,
+        created_by=user,
+        product="Bench bottle",
+        quantity=1000,
+        target_price="2.00",
+        max_price="2.40",
+        needed_by=date.today(),
+    )
+    _insert_select(
+        Quote,
+        template,
+        {
+            "quantity": "500 + (g % 10) * 100",
+            "created_at": "now() - (g % 365) * interval '1 day'",
+            "started_at": "now() - (g % 365) * interval '1 day'",
+            "status": "CASE WHEN g % 10 < 7 THEN 'awarded' WHEN g % 10 = 7 THEN 'closed' "
+            "WHEN g % 10 = 8 THEN 'awaiting_approval' ELSE 'negotiating' END",
+        },
+        f"FROM generate_series(1, {quotes}) g",
+    )
+    first_supplier = suppliers[0].pk
+    _insert_select(
+        Negotiation,
+        Negotiation(quote_id=0, supplier=suppliers[0], slot=1),
+        {
+            "quote_id": "q.id",
+            "slot": "s",
+            "supplier_id": f"{first_supplier} + ((q.id * 3 + s) % {SUPPLIERS})",
+            "round": "2 + (q.id + s) % 11",
+            "status": "CASE WHEN q.status = 'negotiating' THEN 'active' "
+            "WHEN (q.id + s) % 4 < 2 OR s = 1 THEN 'agreed' "
+            "WHEN (q.id + s) % 4 = 2 THEN 'impasse' ELSE 'walked_away' END",
+            "final_terms": "CASE WHEN q.status <> 'negotiating' AND ((q.id + s) % 4 < 2 OR s = 1) "
+            "THEN jsonb_build_object('unit_price', (1.80 + ((q.id + s) % 50) / 100.0)::text) END",
+            "created_at": "q.created_at",
+        },
+        f"FROM negotiations_quote q CROSS JOIN generate_series(1, 3) s "
+        f"WHERE q.organisation_id = {organisation.pk}",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE negotiations_quote q SET awarded_negotiation_id = n.id, "
+            "awarded_at = q.started_at + interval '5 hours' FROM negotiations_negotiation n "
+            "WHERE n.quote_id = q.id AND n.slot = 1 AND q.status = 'awarded' "
+            "AND q.organisation_id = %s",
+            [organisation.pk],
+        )
+    _insert_select(
+        Message,
+        Message(negotiation_id=0, seq=1, sender="supplier", text="Our offer."),
+        {
+            "negotiation_id": "n.id",
+            "seq": "m",
+            "round": "(m + 1) / 2",
+            "sender": "CASE WHEN m % 10 = 0 THEN 'staff' WHEN m % 2 = 1 THEN 'supplier' "
+            "ELSE 'brand' END",
+            "audience": "CASE WHEN m % 10 = 0 THEN 'internal' ELSE 'shared' END",
+            "action": "CASE WHEN m % 10 = 0 THEN 'guidance' ELSE 'counter' END",
+            "terms": "CASE WHEN m % 10 <> 0 THEN jsonb_build_object('unit_price', "
+            "(2.60 - m / 50.0)::text) END",
+            "created_at": "n.created_at + m * interval '1 minute'",
+        },
+        f"FROM negotiations_negotiation n CROSS JOIN generate_series(1, {MESSAGES_PER}) m "
+        f"WHERE n.quote_id IN (SELECT id FROM negotiations_quote WHERE organisation_id = "
+        f"{organisation.pk})",
+    )
+    _insert_select(
+        AgentCall,
+        AgentCall(negotiation_id=0, turn=1, side="brand", voice="bench", cost_usd="0.002"),
+        {"negotiation_id": "n.id", "turn": "t", "created_at": "n.created_at"},
+        f"FROM negotiations_negotiation n CROSS JOIN generate_series(1, {CALLS_PER}) t "
+        f"WHERE n.quote_id IN (SELECT id FROM negotiations_quote WHERE organisation_id = "
+        f"{organisation.pk})",
+    )
+    # What negotiation_ended stores as each negotiation ends.
+    negotiations_summarise(
+        Negotiation.objects.filter(quote__organisation=organisation, status__in=ENDED_STATUSES)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return organisation
+
+
+def measure(organisation: Organisation, renders: int) -> dict:
+    """Render the page for the whole year ``renders`` times (after one warm-up)."""
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="analyst"))
+    end = timezone.localdate()
+    url = f"/analytics/?start={end - timedelta(days=365)}&end={end}"
+    assert client.get(url).status_code == 200  # warm-up: connections, templates
+    times, queries = [], []
+    for _ in range(renders):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        queries.append(len(captured.captured_queries))
+    times.sort()
+    return {
+        "renders": renders,
+        "p50_ms": statistics.median(times),
+        "p95_ms": times[max(0, round(0.95 * len(times)) - 1)],
+        "max_ms": times[-1],
+        "queries": sorted(set(queries)),
+        "negotiations": Negotiation.objects.filter(quote__organisation=organisation).count(),
+        "messages": Message.objects.filter(negotiation__quote__organisation=organisation).count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--negotiations", type=int, default=100_000)
+    parser.add_argument("--renders", type=int, default=30)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    organisation = fill(args.negotiations)
+    print(f"data ready in {time.perf_counter() - started:.1f} s")
+    result = measure(organisation, args.renders)
+    for key, value in result.items():
+        print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
