@@ -103,8 +103,9 @@ def fill(negotiations: int) -> Organisation:
             "quantity": "500 + (g % 10) * 100",
             "created_at": "now() - (g % 365) * interval '1 day'",
             "started_at": "now() - (g % 365) * interval '1 day'",
-            "status": "CASE WHEN g % 10 < 7 THEN 'awarded' WHEN g % 10 = 7 THEN 'closed' "
-            "WHEN g % 10 = 8 THEN 'awaiting_approval' ELSE 'negotiating' END",
+            # Still negotiating: those created today (a year's quotes have long ended).
+            "status": "CASE WHEN g % 365 = 0 THEN 'negotiating' WHEN g % 10 < 8 THEN 'awarded' "
+            "WHEN g % 10 = 8 THEN 'closed' ELSE 'awaiting_approval' END",
         },
         f"FROM generate_series(1, {quotes}) g",
     )

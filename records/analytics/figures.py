@@ -5,6 +5,7 @@ The period is the quotes *created* in it (dates in the user's time zone). Money 
 currency; a quote's figures count once it is awarded, at its awarded negotiation's agreed price.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -107,15 +108,18 @@ def _with_prices(negotiations: QuerySet[Negotiation]) -> QuerySet[Negotiation]:
     )
 
 
-def _money(awarded: QuerySet[Negotiation]) -> list[Money]:
+def _awarded(awarded: QuerySet[Negotiation]) -> tuple[list[Money], str, list]:
+    """The money figures per currency, and the savings against target per month in the currency
+    with the most spend: one query grouped by currency and month."""
     quantity = F("quote__quantity")
 
     def saved_against(baseline) -> Sum:
         return Sum(ExpressionWrapper((baseline - F("price")) * quantity, output_field=MONEY))
 
-    rows = (
+    rows = list(
         _with_prices(awarded)
-        .values("quote__currency")
+        .annotate(month=TruncMonth("quote__created_at"))
+        .values("quote__currency", "month")
         .annotate(
             quotes=Count("pk"),
             spend=Sum(ExpressionWrapper(F("price") * quantity, output_field=MONEY)),
@@ -123,41 +127,38 @@ def _money(awarded: QuerySet[Negotiation]) -> list[Money]:
             vs_first=saved_against(F("first_offer")),
             vs_list=saved_against(F("supplier__list_price")),
         )
-        .order_by("-spend")
+        .order_by("month")
     )
-    return [
-        Money(
-            currency=row["quote__currency"],
-            awarded_quotes=row["quotes"],
-            spend=_cents(row["spend"]),
-            savings_vs_target=_cents(row["vs_target"]),
-            savings_vs_first_offer=_cents(row["vs_first"]),
-            savings_vs_list_price=_cents(row["vs_list"]),
-        )
+    totals: dict[str, dict[str, Decimal]] = {}
+    for row in rows:
+        total = totals.setdefault(row["quote__currency"], defaultdict(Decimal))
+        for key in ("quotes", "spend", "vs_target", "vs_first", "vs_list"):
+            total[key] += row[key] or 0
+    money = sorted(
+        (
+            Money(
+                currency=currency,
+                awarded_quotes=int(total["quotes"]),
+                spend=_cents(total["spend"]),
+                savings_vs_target=_cents(total["vs_target"]),
+                savings_vs_first_offer=_cents(total["vs_first"]),
+                savings_vs_list_price=_cents(total["vs_list"]),
+            )
+            for currency, total in totals.items()
+        ),
+        key=lambda m: -m.spend,
+    )
+    currency = money[0].currency if money else ""
+    by_month = [
+        (row["month"].date(), _cents(row["vs_target"]))
         for row in rows
+        if row["quote__currency"] == currency
     ]
+    return money, currency, by_month
 
 
 def _cents(value: Decimal | None) -> Decimal:
     return (value or Decimal(0)).quantize(CENT)
-
-
-def _savings_by_month(awarded: QuerySet[Negotiation], currency: str) -> list[tuple[date, Decimal]]:
-    rows = (
-        _with_prices(awarded.filter(quote__currency=currency))
-        .annotate(month=TruncMonth("quote__created_at"))
-        .values("month")
-        .annotate(
-            saved=Sum(
-                ExpressionWrapper(
-                    (F("quote__target_price") - F("price")) * F("quote__quantity"),
-                    output_field=MONEY,
-                )
-            )
-        )
-        .order_by("month")
-    )
-    return [(row["month"].date(), _cents(row["saved"])) for row in rows]
 
 
 def _suppliers(negotiations: QuerySet[Negotiation]) -> list[SupplierFigures]:
@@ -194,19 +195,15 @@ def _suppliers(negotiations: QuerySet[Negotiation]) -> list[SupplierFigures]:
     ]
 
 
-def _effort(negotiations: QuerySet[Negotiation]) -> tuple[int, Decimal]:
-    """Staff messages and LLM cost of these negotiations: the ended ones' stored summaries, and
-    for the few still running, their messages and agent calls."""
-    ended = negotiations.filter(status__in=ENDED_STATUSES).aggregate(
-        staff=Coalesce(Sum("staff_messages"), 0),
-        cost=Coalesce(Sum("llm_cost_usd"), Decimal(0), output_field=RATIO),
-    )
+def _running_effort(negotiations: QuerySet[Negotiation]) -> tuple[int, Decimal]:
+    """Staff messages and LLM cost of the negotiations still running (few), read live: the
+    ended ones' are stored in their summaries."""
     running = negotiations.exclude(status__in=ENDED_STATUSES)
     staff = Message.objects.filter(negotiation__in=running, sender=Sender.STAFF).count()
     cost = AgentCall.objects.filter(negotiation__in=running).aggregate(
         cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
     )["cost"]
-    return ended["staff"] + staff, ended["cost"] + cost
+    return staff, cost
 
 
 def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -227,13 +224,13 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
     )
     negotiations = Negotiation.objects.filter(quote__in=quotes)
     ended = negotiations.filter(status__in=ENDED_STATUSES)
-    awarded = negotiations.filter(award_of__isnull=False)
-    money = _money(awarded)
-    chart_currency = money[0].currency if money else ""
+    money, chart_currency, by_month = _awarded(negotiations.filter(award_of__isnull=False))
     counts = ended.aggregate(
         ended=Count("pk"),
         agreed=Count("pk", filter=Q(status=NegotiationStatus.AGREED)),
         rounds=Avg("round"),
+        staff=Coalesce(Sum("staff_messages"), 0),
+        cost=Coalesce(Sum("llm_cost_usd"), Decimal(0), output_field=RATIO),
     )
     closing = quotes.aggregate(
         quotes=Count("pk"),
@@ -241,7 +238,7 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
     )
     mix = ended.values("status").annotate(n=Count("pk")).order_by("-n", "status")
     labels = dict(NegotiationStatus.choices)
-    interventions, llm_cost = _effort(negotiations)
+    running_staff, running_cost = _running_effort(negotiations)
     return Analytics(
         start=start,
         end=end,
@@ -253,10 +250,10 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
             Decimal(counts["rounds"]).quantize(Decimal("0.1")) if counts["rounds"] else None
         ),
         mean_time_to_close=closing["time_to_close"],
-        interventions=interventions,
-        llm_cost=llm_cost,
+        interventions=counts["staff"] + running_staff,
+        llm_cost=counts["cost"] + running_cost,
         outcome_mix=[(labels[row["status"]], row["n"]) for row in mix],
-        savings_by_month=_savings_by_month(awarded, chart_currency),
+        savings_by_month=by_month,
         chart_currency=chart_currency,
         suppliers=_suppliers(negotiations),
     )
