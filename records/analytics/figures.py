@@ -225,9 +225,10 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
     negotiations = Negotiation.objects.filter(quote__in=quotes)
     ended = negotiations.filter(status__in=ENDED_STATUSES)
     money, chart_currency, by_month = _awarded(negotiations.filter(award_of__isnull=False))
+    labels = dict(NegotiationStatus.choices)
     counts = ended.aggregate(
         ended=Count("pk"),
-        agreed=Count("pk", filter=Q(status=NegotiationStatus.AGREED)),
+        **{status: Count("pk", filter=Q(status=status)) for status in ENDED_STATUSES},
         rounds=Avg("round"),
         staff=Coalesce(Sum("staff_messages"), 0),
         cost=Coalesce(Sum("llm_cost_usd"), Decimal(0), output_field=RATIO),
@@ -236,8 +237,7 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
         quotes=Count("pk"),
         time_to_close=Avg(Coalesce("awarded_at", "closed_at") - F("started_at")),
     )
-    mix = ended.values("status").annotate(n=Count("pk")).order_by("-n", "status")
-    labels = dict(NegotiationStatus.choices)
+    mix = sorted((-counts[status], status) for status in ENDED_STATUSES if counts[status])
     running_staff, running_cost = _running_effort(negotiations)
     return Analytics(
         start=start,
@@ -245,14 +245,14 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
         quotes=closing["quotes"],
         money=money,
         negotiations_ended=counts["ended"],
-        negotiations_agreed=counts["agreed"],
+        negotiations_agreed=counts[NegotiationStatus.AGREED],
         mean_rounds=(
             Decimal(counts["rounds"]).quantize(Decimal("0.1")) if counts["rounds"] else None
         ),
         mean_time_to_close=closing["time_to_close"],
         interventions=counts["staff"] + running_staff,
         llm_cost=counts["cost"] + running_cost,
-        outcome_mix=[(labels[row["status"]], row["n"]) for row in mix],
+        outcome_mix=[(labels[status], -negative) for negative, status in mix],
         savings_by_month=by_month,
         chart_currency=chart_currency,
         suppliers=_suppliers(negotiations),
