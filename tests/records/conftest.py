@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from negotiations import services
 from negotiations.models import Negotiation, NegotiationStatus, Quote, QuoteStatus, Sender
+from negotiations.services.summary import negotiations_summarise
 from tests.factories import AgentCallFactory, MessageFactory, QuoteFactory, SupplierFactory
 from tests.ui.conftest import ask, offer
 
@@ -87,6 +88,8 @@ def ended(staff_client, organisation, user) -> Ended:
         else:
             negotiation.status = NegotiationStatus.WALKED_AWAY
         negotiation.save()
+    # What negotiation_ended stores as each ends (its statuses were set directly above).
+    negotiations_summarise(Negotiation.objects.filter(quote=quote))
     quote.status = QuoteStatus.AWAITING_APPROVAL
     quote.save(update_fields=["status"])
     services.quote_evaluate(quote=quote)
