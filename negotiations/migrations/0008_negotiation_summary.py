@@ -49,7 +49,7 @@ def summarise_ended(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("negotiations", "0005_message_audience"),
+        ("negotiations", "0007_brief_limits_and_protected_transcripts"),
     ]
 
     operations = [
