@@ -85,6 +85,8 @@ def _organisation_figures(request: HttpRequest) -> tuple[PeriodForm, Analytics]:
         raise Http404("Analytics belong to an organisation; platform users work in the admin.")
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    if not form.is_bound:  # show the default period in the date fields
+        form = PeriodForm(initial={"start": start, "end": end})
     return form, analytics_for(request.user.organisation, start, end)
 
 

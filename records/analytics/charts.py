@@ -41,12 +41,13 @@ def bar_chart_svg(
         f'<svg class="bar-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
     ]
+    decimals = 0 if span >= 10 else 1  # small counts: 0.5 steps, not 0, 0, 1, 1, 2
     for i in range(5):
         value = low + span * i / 4
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{GRID}"/><text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="11" fill="{AXIS}">{value:,.0f}</text>'
+            f'font-size="11" fill="{AXIS}">{value:,.{decimals}f}</text>'
         )
     parts.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{AXIS}"/>'

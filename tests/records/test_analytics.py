@@ -261,3 +261,11 @@ def test_a_bad_period_is_explained_and_the_default_shown(staff_client, fixture):
     assert "on or before its end" in response.content.decode()
     figures = response.context["figures"]
     assert (figures.end - figures.start).days == 89
+
+
+def test_the_date_fields_show_the_default_period(staff_client, fixture):
+    response = staff_client.get("/analytics/")
+    figures = response.context["figures"]
+    page = response.content.decode()
+    assert f'value="{figures.start.isoformat()}"' in page
+    assert f'value="{figures.end.isoformat()}"' in page
