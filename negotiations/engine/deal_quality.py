@@ -90,7 +90,10 @@ def estimated_room(
         floor, method = model.projected_price, CURVE
     else:
         floor, method = _steady(timed[0][0], prices[0], timed[-1][0], prices[-1]), PACE
-    low, high = max(0.0, prices[0] * (1 - MAX_DISCOUNT_FROM_OPENING)), min(prices)
+    # Not above its lowest offer or the agreed price (it went that far), nor further below its
+    # opening offer than the prior allows.
+    high = min(*prices, float(agreed.unit_price))
+    low = min(high, max(0.0, prices[0] * (1 - MAX_DISCOUNT_FROM_OPENING)))
     return _room(agreed, min(max(floor, low), high), (low, high), method)
 
 

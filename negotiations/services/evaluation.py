@@ -137,10 +137,17 @@ _TIE_BREAKS = (
 
 
 def _tie_break(best: dict, other: dict) -> str | None:
-    """Why ``best`` ranks above ``other`` on an equal score, or None if its score is higher."""
+    """Why ``best`` ranks above ``other`` when they are worth the same to the brand (equal
+    scores, or equal utilities that reliability separates), else None."""
     ours, theirs = _tie_values(best), _tie_values(other)
     if ours[0] != theirs[0]:
-        return None
+        if f"{best['brand_utility']:.2f}" != f"{other['brand_utility']:.2f}":
+            return None
+        return (  # worth the same to the brand: the reliability in the score decided
+            f"{best['supplier']} and {other['supplier']} are worth the same to you "
+            f"({best['brand_utility']:.2f}); {best['supplier']}'s reliability "
+            f"({best['reliability']} against {other['reliability']}) decides."
+        )
     decider = next(
         (rule for rule, a, b in zip(_TIE_BREAKS[1:], ours[1:], theirs[1:], strict=True) if a != b),
         "the supplier's name in alphabetical order",
@@ -193,9 +200,10 @@ def _left_on_table(entry: dict, currency: str) -> list[str]:
         ]
     else:
         low, high = entry["left_on_table_range"]
+        bounds = f", {low} to {high} within the estimate's bounds" if low != high else ""
         lines = [
-            f"Money left on the table (estimate): about {entry['left_on_table']} {currency}, "
-            f"{low} to {high} within the estimate's bounds; by "
+            f"Money left on the table (estimate): about {entry['left_on_table']} {currency}"
+            f"{bounds}; by "
             f"{_METHODS[entry['left_on_table_method']]}, the supplier looked willing to go to "
             f"{entry['supplier_floor_estimate']} {currency} a unit."
         ]

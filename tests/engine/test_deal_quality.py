@@ -61,6 +61,14 @@ def test_the_estimate_never_puts_the_floor_above_the_suppliers_lowest_offer() ->
     assert room is not None and room.floor == pytest.approx(11.00) and room.per_unit == 0
 
 
+def test_the_estimate_never_puts_the_floor_above_the_agreed_price() -> None:
+    # Retreating from 11.00, it still accepted the brand's 10.80: it went that far.
+    offers = [(1, offer("11.00")), (2, offer("11.40"))]
+    room = estimated_room(offers, offer("10.80"), BRAND, 9)
+    assert room is not None and room.floor == pytest.approx(10.80)
+    assert room.per_unit == room.low == 0
+
+
 def test_a_single_offer_gives_no_estimate() -> None:
     assert estimated_room([(1, offer("13.00"))], offer("13.00"), BRAND, 9) is None
 

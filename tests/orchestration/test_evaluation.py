@@ -217,3 +217,16 @@ def test_on_equal_scores_the_lower_cost_after_payment_terms_wins(organisation):
         "the lower cost after the value of payment terms decides" in r
         for r in recommendation["reasons"]
     )
+
+
+def test_when_two_deals_are_worth_the_same_the_reason_names_the_reliability(organisation):
+    quote = _quote(organisation)
+    steady = SupplierFactory(organisation=organisation, name="Zulu Glass", reliability="4.50")
+    shaky = SupplierFactory(organisation=organisation, name="Acme Glass", reliability="3.00")
+    _agreed(quote, shaky, 1, ["2.30"], _terms("2.00"))
+    _agreed(quote, steady, 2, ["2.30"], _terms("2.00"))
+    recommendation = _evaluated(quote)
+    assert [e["supplier"] for e in recommendation["ranking"]] == ["Zulu Glass", "Acme Glass"]
+    [reason] = [r for r in recommendation["reasons"] if "worth the same" in r]
+    assert reason.startswith("Zulu Glass and Acme Glass are worth the same to you (")
+    assert reason.endswith("Zulu Glass's reliability (4.50 against 3.00) decides.")
