@@ -295,8 +295,11 @@ class Negotiator:
         return state.round == last_answerable
 
     def _floor(self, theirs: Terms | None, quantity: int) -> float:
+        """Our reservation, or what their offer is worth once its price is brought inside our
+        limit, if the price was all that was outside: we could propose that instead. When a
+        term had to change too, their offer says nothing about what they accept with ours."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
-        if nearest is None:
+        if nearest is None or nearest.replace(unit_price=theirs.unit_price) != theirs:
             return self.scorer.reservation
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
