@@ -43,6 +43,11 @@ class OpponentModel:
     def last(self) -> Terms | None:
         return self.offers[-1] if self.offers else None
 
+    @property
+    def holding(self) -> bool:
+        """Whether its last three offers are one and the same."""
+        return len(self.offers) >= 3 and self.offers[-1] == self.offers[-2] == self.offers[-3]
+
     def seen(self, attribute: str) -> set[int]:
         return {getattr(o, attribute) for o in self.offers}
 

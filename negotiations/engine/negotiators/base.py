@@ -169,24 +169,23 @@ class Negotiator:
         Past mid-game, an opponent that has held one offer at a price beyond our limit for
         three offers while our own offer is at our limit is at its own limit. From
         ``HOPELESS_FROM`` on, a conceding opponent whose every plausible projected deadline
-        price is beyond our limit by ``HOPELESS_MARGIN`` will not get there. (A stubborn
-        opponent that has not moved tells us nothing, so we stay.)
+        price is beyond our limit by ``HOPELESS_MARGIN`` will not get there. (An opponent that
+        has stopped moving tells us nothing: a reciprocating one waits for us, so we stay.)
         """
         model = view.opponent
         beyond = self._beyond_limit
         if t >= STALL_FROM and len(model.offers) >= 4:
             last = model.offers[-1].unit_price
-            held = all(o == model.offers[-1] for o in model.offers[-3:])
             # Only a hold against our own limit shows theirs: agents that concede when we do
             # (tit-for-tat, MiCRO) also repeat themselves while we have room to move.
             ours = view.own_offers[-1] if view.own_offers else None
             at_limit = ours is not None and beyond(float(ours.unit_price)) >= -0.005
-            if held and at_limit and beyond(float(last)) > 0:
+            if model.holding and at_limit and beyond(float(last)) > 0:
                 return (
                     f"They have held at {last} for three offers, beyond our limit of "
                     f"{self.price_limit:.2f}: no deal is possible."
                 )
-        if t < HOPELESS_FROM or model.projected_range is None or not model.moved:
+        if t < HOPELESS_FROM or model.projected_range is None or model.holding:
             return None
         hopeful = model.projected_range[0 if self.price_direction < 0 else 1]
         if beyond(hopeful) > HOPELESS_MARGIN:
@@ -259,7 +258,8 @@ class Negotiator:
             span = max(1e-9, abs(s.price_best - s.price_worst))
             gain = fraction * self.price_direction * ours * s.w_price / span
         projected = None
-        if model.projected_price is not None and model.last is not None:
+        # A projection of an opponent that has stopped moving is only its standing price.
+        if model.projected_price is not None and model.last is not None and not model.holding:
             last = model.last
             projected = self.scorer.score(
                 model.projected_price,
@@ -278,7 +278,7 @@ class Negotiator:
             last_own=score(view.own_offers[-1]) if view.own_offers else None,
             opponent_gain=gain,
             opponent_utility=acceptable,
-            floor=self._floor(view.opponent_standing, quantity),
+            floor=self._floor(view.opponent_standing, view, quantity),
             projected_utility=projected,
             competing_utility=self._competing_utility(state),
             large_order=self._large_order(quantity),
@@ -294,13 +294,18 @@ class Negotiator:
         last_answerable = state.max_rounds - (state.history[0].side is not self.side)
         return state.round == last_answerable
 
-    def _floor(self, theirs: Terms | None, quantity: int) -> float:
+    def _floor(self, theirs: Terms | None, view: View, quantity: int) -> float:
         """Our reservation, or what their offer is worth once its price is brought inside our
-        limit, if the price was all that was outside: we could propose that instead. When a
-        term had to change too, their offer says nothing about what they accept with ours."""
+        limit, if the price was all that was outside: we could propose that instead (a
+        monotone negotiator with its previous concessions kept). When a term had to change
+        too, their offer says nothing about what they accept with ours."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
         if nearest is None or nearest.replace(unit_price=theirs.unit_price) != theirs:
             return self.scorer.reservation
+        if self.monotone and view.own_offers:
+            previous = self._clamp(view.own_offers[-1], quantity)[0]
+            if previous is not None:
+                nearest = self._no_retreat(nearest, previous)
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
     def _plan(self, ctx: Context) -> Plan:
