@@ -27,6 +27,10 @@ ADAPTIVE_EXPONENT = 0.15
 """The adaptive profile's pace: firmer than Boulware (0.3). Time-dependent and hybrid suppliers
 concede by the deadline whatever we do; reciprocating ones are met by its steps and closing
 offer."""
+ENDGAME_OFFERS = 3
+"""The adaptive profile's end game against an opponent that holds one offer: its last
+``ENDGAME_OFFERS`` answerable offers step evenly down to the reservation, so a reciprocating
+opponent sees concessions it can answer while there is time to."""
 MIN_STEP = 0.002
 """The least utility ``keep_moving`` concedes a round: every offer is new, which is what MiCRO
 and tit-for-tat suppliers answer with concessions of their own."""
@@ -62,6 +66,9 @@ class Context:
     closing: bool = False
     """This is our last offer the opponent can still answer, and nothing acceptable to us is on
     the table."""
+    waiting_left: int | None = None
+    """When the opponent holds one offer (it waits for concessions it can see) and nothing
+    acceptable is on the table: how many more of our offers it can answer after this one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +150,11 @@ def _adaptive(ctx: Context, plan: Plan) -> Plan:
         note = "Our last offer they can answer: as far as we can go, to close."
         return plan.then(note, target=ctx.reservation)
     target = max(ctx.reservation, _aspiration(ctx, ADAPTIVE_EXPONENT))
+    left = ctx.waiting_left
+    if left is not None and left < ENDGAME_OFFERS:
+        target = ctx.reservation + (target - ctx.reservation) * left / ENDGAME_OFFERS
+        note = f"They wait for us to move, {left} offers before our last: we move, to {target:.2f}."
+        return plan.then(note, target=target)
     return plan.then(f"Aim {target:.2f}.", target=target)
 
 

@@ -268,6 +268,7 @@ class Negotiator:
                 last.warranty_months,
             )
         acceptable = self._acceptable(view.opponent_standing, quantity)
+        left = self._offers_left(state, acceptable)
         return Context(
             side=self.side,
             t=t**self._jitter,
@@ -283,16 +284,18 @@ class Negotiator:
             competing_utility=self._competing_utility(state),
             large_order=self._large_order(quantity),
             quantity=quantity,
-            closing=self._closing(state, acceptable),
+            closing=left == 0,
+            waiting_left=left if model.holding else None,
         )
 
-    def _closing(self, state: NegotiationState, acceptable: float | None) -> bool:
-        """Whether this is our last offer the opponent can answer (the last round when we
-        open rounds, the one before when they do) with nothing acceptable on the table."""
+    def _offers_left(self, state: NegotiationState, acceptable: float | None) -> int | None:
+        """With nothing acceptable on the table, how many more offers the opponent can answer
+        after this one (the last round is the last when we open rounds, the one before when
+        they do); None while something acceptable is on the table."""
         if acceptable is not None or not state.history:
-            return False
+            return None
         last_answerable = state.max_rounds - (state.history[0].side is not self.side)
-        return state.round == last_answerable
+        return last_answerable - state.round
 
     def _floor(self, theirs: Terms | None, view: View, quantity: int) -> float:
         """Our reservation, or what their offer is worth once its price is brought inside our
