@@ -174,12 +174,14 @@ class Negotiator:
         """
         model = view.opponent
         beyond = self._beyond_limit
+        # Only a hold or a projection against our own limit shows theirs: agents that concede
+        # when we do (tit-for-tat, MiCRO) repeat themselves while we have room to move.
+        ours = view.own_offers[-1] if view.own_offers else None
+        at_limit = ours is not None and beyond(float(ours.unit_price)) >= -0.005
+        if self.monotone and not at_limit:
+            return None
         if t >= STALL_FROM and len(model.offers) >= 4:
             last = model.offers[-1].unit_price
-            # Only a hold against our own limit shows theirs: agents that concede when we do
-            # (tit-for-tat, MiCRO) also repeat themselves while we have room to move.
-            ours = view.own_offers[-1] if view.own_offers else None
-            at_limit = ours is not None and beyond(float(ours.unit_price)) >= -0.005
             if model.holding and at_limit and beyond(float(last)) > 0:
                 return (
                     f"They have held at {last} for three offers, beyond our limit of "
