@@ -28,9 +28,10 @@ ADAPTIVE_EXPONENT = 0.15
 concede by the deadline whatever we do; reciprocating ones are met by its steps and closing
 offer."""
 ENDGAME_OFFERS = 3
-"""The adaptive profile's end game against an opponent that holds one offer: its last
-``ENDGAME_OFFERS`` answerable offers step evenly down to the reservation, so a reciprocating
-opponent sees concessions it can answer while there is time to."""
+"""The adaptive profile's end game against an opponent that holds one offer: with ``k`` of our
+offers it can answer still to come after this one (``k < ENDGAME_OFFERS``), we keep only
+``k / ENDGAME_OFFERS`` of what we still hold above the reservation, so a reciprocating opponent
+sees concessions it can answer while there is time to."""
 MIN_STEP = 0.002
 """The least utility ``keep_moving`` concedes a round: every offer is new, which is what MiCRO
 and tit-for-tat suppliers answer with concessions of their own."""
@@ -151,8 +152,9 @@ def _adaptive(ctx: Context, plan: Plan) -> Plan:
         return plan.then(note, target=ctx.reservation)
     target = max(ctx.reservation, _aspiration(ctx, ADAPTIVE_EXPONENT))
     left = ctx.waiting_left
-    if left is not None and left < ENDGAME_OFFERS:
-        target = ctx.reservation + (target - ctx.reservation) * left / ENDGAME_OFFERS
+    if left is not None and 0 < left < ENDGAME_OFFERS:
+        start = target if ctx.last_own is None else min(target, ctx.last_own)
+        target = ctx.reservation + (start - ctx.reservation) * left / ENDGAME_OFFERS
         note = f"They wait for us to move, {left} offers before our last: we move, to {target:.2f}."
         return plan.then(note, target=target)
     return plan.then(f"Aim {target:.2f}.", target=target)
