@@ -41,21 +41,35 @@ class Terms:
 
     def __post_init__(self) -> None:
         price = self.unit_price
-        price = Decimal(repr(price)) if isinstance(price, float) else Decimal(price)
+        if type(price) is not Decimal:
+            price = Decimal(repr(price)) if isinstance(price, float) else Decimal(price)
         if not (price.is_finite() and 0 <= price <= MAX_UNIT_PRICE):
             raise ValueError(f"unit_price must be in 0..{MAX_UNIT_PRICE}, got {self.unit_price}")
-        object.__setattr__(self, "unit_price", money(price))
+        object.__setattr__(self, "unit_price", price.quantize(CENT, rounding=ROUND_HALF_UP))
         for name, bound in UPPER_BOUNDS.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= bound:
+            # The exact-type test first: it is the common case, and much cheaper.
+            if (
+                type(value) is not int and (isinstance(value, bool) or not isinstance(value, int))
+            ) or not 0 <= value <= bound:
                 raise ValueError(f"{name} must be an int in 0..{bound}, got {value!r}")
         if self.quantity < 1:
             raise ValueError(f"quantity must be >= 1, got {self.quantity}")
 
     def replace(self, **changes: Any) -> Terms:
-        values = {name: getattr(self, name) for name in self.__slots__}
-        values.update(changes)
-        return Terms(**values)
+        """These terms with ``changes`` (a plain constructor call: this runs on every move)."""
+        unknown = changes.keys() - _FIELDS
+        if unknown:
+            raise TypeError(f"Terms has no field {', '.join(sorted(unknown))}")
+        get = changes.get
+        return Terms(
+            get("unit_price", self.unit_price),
+            get("quantity", self.quantity),
+            get("lead_time_days", self.lead_time_days),
+            get("payment_terms_days", self.payment_terms_days),
+            get("warranty_months", self.warranty_months),
+            get("currency", self.currency),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe dict; ``unit_price`` is a string such as ``"12.50"``."""
@@ -93,3 +107,6 @@ class Terms:
         if not isinstance(currency, str) or len(currency) != 3:
             raise ValueError(f"terms.currency must be a 3-letter code, got {currency!r}")
         return cls(unit_price=price, currency=currency, **ints)
+
+
+_FIELDS = frozenset(Terms.__slots__)
