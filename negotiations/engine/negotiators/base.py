@@ -300,12 +300,11 @@ class Negotiator:
         return last_answerable - state.round
 
     def _floor(self, theirs: Terms | None, view: View, quantity: int) -> float:
-        """Our reservation, or what their offer is worth once its price is brought inside our
-        limit, if the price was all that was outside: we could propose that instead (a
-        monotone negotiator with its previous concessions kept). When a term had to change
-        too, their offer says nothing about what they accept with ours."""
+        """Our reservation, or what their offer is worth brought inside our limits, if more: we
+        could propose that instead (a monotone negotiator with its previous concessions
+        kept, since it never takes one back)."""
         nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
-        if nearest is None or nearest.replace(unit_price=theirs.unit_price) != theirs:
+        if nearest is None:
             return self.scorer.reservation
         if self.monotone and view.own_offers:
             previous = self._clamp(view.own_offers[-1], quantity)[0]
