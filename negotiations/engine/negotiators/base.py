@@ -416,9 +416,12 @@ class Negotiator:
 
     def _meet_lead_limit(self, package: Package, theirs: Terms | None) -> Package:
         """When their lead time is beyond our limit, ours may be beyond theirs: go to our limit
-        so the two can meet (it is the closest to them we may go)."""
+        so the two can meet (it is the closest to them we may go). Not for a monotone
+        negotiator: it moves lead time like any issue, in order of efficiency, since what they
+        open with is their ideal rather than their limit, and a jump to our limit can give up
+        more than the whole price concession would."""
         limit, best = self.scorer.lead_worst, self.scorer.lead_best
-        if theirs is None or (theirs.lead_time_days - limit) * (limit - best) <= 0:
+        if self.monotone or theirs is None or (theirs.lead_time_days - limit) * (limit - best) <= 0:
             return package
         return (int(limit), package[1], package[2])
 
