@@ -459,11 +459,13 @@ class Negotiator:
         price_room = s.price_part(float(previous.unit_price)) - s.price_part(cap)
         while left > 1e-9:
             short = price_room < left - 1e-9  # price alone cannot get there
-            usable = [
-                m
-                for m in self._moves((lead, pay, warranty), est, theirs)
-                if short or (m[0] > price_rate and m[1] <= left + LUMP_TOLERANCE)
-            ]
+            moves = self._moves((lead, pay, warranty), est, theirs)
+            if short:
+                # Any move helps, but one that fits comes first: price cannot move back to
+                # make up for a move that went too far.
+                usable = [m for m in moves if m[1] <= left + 1e-9] or moves
+            else:
+                usable = [m for m in moves if m[0] > price_rate and m[1] <= left + LUMP_TOLERANCE]
             if not usable:
                 break
             _, cost, issue, value = max(usable)
