@@ -82,15 +82,24 @@ def _project(times: list[float], values: list[float]) -> list[tuple[float, float
     if n < 3:
         return []
     mean_y = sum(values) / n
+    dys = [y - mean_y for y in values]
+    syy = sum(d * d for d in dys)
     fits: list[tuple[float, float]] = []
     for beta in _EXPONENTS:
-        xs = [t**beta for t in times]
-        mean_x = sum(xs) / n
-        sxx = sum((x - mean_x) ** 2 for x in xs)
+        # One pass per exponent (this runs on every move): sums of x, x^2 and x*(y - mean y);
+        # the squared error of the fit is syy - b * sxy.
+        sx = sxx = sxy = 0.0
+        for t, d in zip(times, dys, strict=True):
+            x = t**beta
+            sx += x
+            sxx += x * x
+            sxy += x * d
+        mean_x = sx / n
+        sxx -= n * mean_x * mean_x
         if sxx <= 1e-12:
             continue
-        b = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / sxx
+        b = sxy / sxx
         a = mean_y - b * mean_x
-        sse = sum((a + b * x - y) ** 2 for x, y in zip(xs, values, strict=True))
+        sse = max(0.0, syy - b * sxy)
         fits.append((sse, a + b))
     return fits
