@@ -15,6 +15,15 @@ def test_terms_quantise_prices_to_cents() -> None:
     assert _terms("12.345").unit_price == Decimal("12.35")
 
 
+def test_terms_replace_changes_only_what_it_names_and_rejects_unknown_fields() -> None:
+    changed = _terms().replace(unit_price=Decimal("9.999"), lead_time_days=5)
+    assert changed == Terms(Decimal("10.00"), 100, 5, 60, 12)
+    with pytest.raises(TypeError, match="no field price"):
+        _terms().replace(price=Decimal("1"))
+    with pytest.raises(ValueError, match="quantity"):
+        _terms().replace(quantity=True)
+
+
 def test_terms_to_dict_is_json_safe() -> None:
     assert _terms().to_dict() == {
         "unit_price": "12.50",
