@@ -222,7 +222,14 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
         created_at__lt=until,
         started_at__isnull=False,
     )
-    negotiations = Negotiation.objects.filter(quote__in=quotes)
+    # The same conditions through the negotiation's own join to its quote (a subquery of quotes
+    # would join the quotes twice in the queries that also read the quote's columns).
+    negotiations = Negotiation.objects.filter(
+        quote__organisation=organisation,
+        quote__created_at__gte=since,
+        quote__created_at__lt=until,
+        quote__started_at__isnull=False,
+    )
     ended = negotiations.filter(status__in=ENDED_STATUSES)
     money, chart_currency, by_month = _awarded(negotiations.filter(award_of__isnull=False))
     labels = dict(NegotiationStatus.choices)
