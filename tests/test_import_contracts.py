@@ -10,14 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("negotiations", "procur", "vendors")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-CONTRACTS = {
-    c["id"]: c["name"]
-    for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "contracts"
-    ]
-}
+IMPORT_LINTER = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+PACKAGES = IMPORT_LINTER["root_packages"]  # the copy holds every package the contracts read
+CONTRACTS = {c["id"]: c["name"] for c in IMPORT_LINTER["contracts"]}
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:

@@ -7,6 +7,7 @@ Top-level keys: ``quote``, ``negotiations`` (each with its outcome and LLM total
 
 import json
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
@@ -16,6 +17,7 @@ from negotiations.models import AgentCall, Message, Quote
 from records import audit
 from records.exports.transcript import CHUNK
 
+COST_PLACES = Decimal("0.000001")  # AgentCall.cost_usd's decimal places
 MESSAGE_FIELDS = (
     "id",
     "negotiation_id",
@@ -81,7 +83,8 @@ def _negotiations(quote: Quote) -> list[dict]:
                 "supplier": {"id": n.supplier_id, "name": n.supplier.name},
                 "supplier_list_price": n.supplier.list_price,
                 "llm_tokens": n.llm_tokens,
-                "llm_cost_usd": n.llm_cost,
+                # SQLite sums decimals as floats: the stored six places, whatever the database.
+                "llm_cost_usd": n.llm_cost.quantize(COST_PLACES),
             }
         )
     return rows
