@@ -45,7 +45,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _wait(condition, timeout: float = 30.0) -> None:
+def _wait(condition, timeout: float = 60.0) -> None:  # start-up on a loaded machine
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"

@@ -60,6 +60,13 @@ def play(negotiation: Negotiation, turns: int) -> Negotiation:
     return negotiation
 
 
+def offered_prices(negotiation: Negotiation) -> set[str]:
+    """Unit prices either side put on the table: a figure offered is no secret any more (a
+    supplier may well offer exactly the raised cap or the target), so the checks skip those."""
+    shared = negotiation.messages.filter(audience=MessageAudience.SHARED, terms__isnull=False)
+    return {f"{Decimal(m.terms['unit_price']):.2f}" for m in shared}
+
+
 @pytest.fixture
 def guided(quote, suppliers, user):
     """A negotiation with every kind of internal entry: guidance (and how it was applied), a
@@ -95,10 +102,9 @@ def test_the_supplier_agents_prompt_has_no_internal_entry_no_maximum_no_staff_te
 
     request = json.dumps(build_request(context, engine_proposal(context), model="m"))
 
+    figures = {"2.55", str(quote.max_price), str(quote.target_price)} - offered_prices(guided)
     for secret in (
-        "2.55",
-        str(quote.max_price),
-        str(quote.target_price),
+        *figures,
         "launch",
         "pizza",
         "Paused by",
@@ -170,7 +176,7 @@ def test_a_model_giving_the_ceiling_away_reaches_neither_the_supplier_nor_the_tr
     services.negotiation_guide(negotiation=negotiation, author=user, text=GUIDANCE)
     negotiation = play(negotiation, 20)
 
-    ceilings = (str(quote.max_price), "2.55")
+    ceilings = {str(quote.max_price), "2.55"} - offered_prices(negotiation)
     brand_messages = negotiation.messages.filter(sender=Sender.BRAND)
     assert brand_messages.count() >= 3
     for message in brand_messages:
