@@ -3,6 +3,7 @@
 State transitions live in ``negotiations/services``; these classes hold data and derived reads.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -74,6 +75,14 @@ class Quote(models.Model):
         blank=True,
         help_text="How the brand agent concedes; blank for the one Procur measured best.",
     )
+    # How long an invited supplier has to answer each brand message (issue 14): half-way it gets a
+    # reminder, past it the negotiation ends as "supplier did not reply".
+    reply_window = models.DurationField(
+        "supplier reply deadline",
+        default=timedelta(hours=48),
+        validators=[MinValueValidator(timedelta(seconds=1))],
+        help_text="How long an invited supplier has to answer each brand message.",
+    )
     max_rounds = models.PositiveSmallIntegerField(
         default=12, validators=[MinValueValidator(2), MaxValueValidator(40)]
     )
@@ -132,12 +141,14 @@ class NegotiationStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     ACTIVE = "active", "Active"
     WAITING_FOR_STAFF = "waiting_for_staff", "Waiting for staff"
+    WAITING_FOR_SUPPLIER = "waiting_for_supplier", "Waiting for supplier"
     PAUSED = "paused", "Paused"
     AGREED = "agreed", "Agreed"
     IMPASSE = "impasse", "Impasse"
     WALKED_AWAY = "walked_away", "Walked away"
     CANCELLED = "cancelled", "Cancelled"
     FAILED = "failed", "Failed"
+    NO_REPLY = "no_reply", "Supplier did not reply"
 
 
 # The statuses in which a negotiation waits on its next turn task.
@@ -149,8 +160,17 @@ ENDED_STATUSES = frozenset(
         NegotiationStatus.WALKED_AWAY,
         NegotiationStatus.CANCELLED,
         NegotiationStatus.FAILED,
+        NegotiationStatus.NO_REPLY,
     }
 )
+
+
+class SupplierMode(models.TextChoices):
+    """Who answers for the supplier: its simulated agent, or the real supplier, invited by email
+    to answer through the supplier portal."""
+
+    SIMULATED = "simulated", "Simulated (the supplier agent answers)"
+    INVITED = "invited", "Invited (the real supplier answers)"
 
 
 class Negotiation(models.Model):
@@ -167,6 +187,13 @@ class Negotiation(models.Model):
     round = models.PositiveSmallIntegerField(default=0)
     brand_strategy = models.CharField(max_length=40, default="balanced")
     seed = models.PositiveIntegerField(default=0)
+    supplier_mode = models.CharField(
+        max_length=10, choices=SupplierMode.choices, default=SupplierMode.SIMULATED
+    )
+    # While an invited supplier has the turn (WAITING_FOR_SUPPLIER): when its reply is due, and
+    # when it gets a reminder (cleared once sent). The deadline sweep finds due rows by index.
+    reply_due_at = models.DateTimeField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
     # Agent turns completed; a turn task carries the number it plays, which makes it idempotent.
     turns_taken = models.PositiveIntegerField(default=0)
     # Deliveries of the current turn that started work; past the limit the negotiation fails.
@@ -195,6 +222,22 @@ class Negotiation(models.Model):
                 fields=["quote", "supplier"], name="negotiation_unique_supplier"
             ),
         ]
+        indexes = [
+            # The deadline sweep's two questions, over waiting negotiations only (partial
+            # indexes: a quote's thousands of ended negotiations never enter them).
+            models.Index(
+                fields=["reply_due_at"],
+                name="negotiation_reply_due",
+                condition=models.Q(status=NegotiationStatus.WAITING_FOR_SUPPLIER),
+            ),
+            models.Index(
+                fields=["remind_at"],
+                name="negotiation_remind_at",
+                condition=models.Q(
+                    status=NegotiationStatus.WAITING_FOR_SUPPLIER, remind_at__isnull=False
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quote} with {self.supplier}"
@@ -220,10 +263,13 @@ def message_audience(sender: str, action: str) -> MessageAudience:
     """Who a message is for, decided here and nowhere else.
 
     Shared: what the brand and the supplier said to each other (offers, counters, accepts,
-    rejections, walk-aways, their messages). Internal: everything else (staff guidance and
-    answers, the brand's questions to its staff, system notes such as how guidance was applied).
+    rejections, walk-aways, their messages), and what staff wrote to the supplier themselves
+    (``Message.TO_SUPPLIER``). Internal: everything else (staff guidance and answers, the brand's
+    questions to its staff, system notes such as how guidance was applied).
     """
     if sender in (Sender.BRAND, Sender.SUPPLIER) and action != "ask_info":
+        return MessageAudience.SHARED
+    if sender == Sender.STAFF and action == Message.TO_SUPPLIER:
         return MessageAudience.SHARED
     return MessageAudience.INTERNAL
 
@@ -238,9 +284,11 @@ class Message(models.Model):
         max_length=10, choices=MessageAudience.choices, default=MessageAudience.INTERNAL
     )
     # An agent's message carries the engine's action (propose, counter, accept, ...); staff's
-    # carry GUIDANCE or ANSWER, and system messages "message".
+    # carry GUIDANCE or ANSWER (for the brand agent, internal) or TO_SUPPLIER (written to an
+    # invited supplier, shared), and system messages "message".
     GUIDANCE = "guidance"
     ANSWER = "answer"
+    TO_SUPPLIER = "to_supplier"
     action = models.CharField(max_length=20, default="message")
     text = models.TextField()
     terms = models.JSONField(null=True, blank=True)
@@ -305,3 +353,71 @@ class AgentCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.side} turn {self.turn} ({self.voice})"
+
+
+class Invitation(models.Model):
+    """A real supplier's access to one negotiation: the secret link emailed to its contact.
+
+    Only the token's SHA-256 is stored; the token itself exists in the email and the link staff
+    copy when it is issued. The link opens the negotiation until it is revoked (staff revoke it,
+    or issue a new one) or the negotiation's quote ends.
+    """
+
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Why the last email did not go out (staff see it and resend); blank when it went.
+    send_error = models.TextField(blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["negotiation_id", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to negotiation {self.negotiation_id}"
+
+
+class NotificationKind(models.TextChoices):
+    """What staff are told about (each kind can be turned off per user)."""
+
+    QUESTION = "question", "A brand agent asks staff a question"
+    SUPPLIER_REPLIED = "supplier_replied", "An invited supplier replies"
+    SUPPLIER_DECLINED = "supplier_declined", "An invited supplier declines"
+    SUPPLIER_MISSED = "supplier_missed", "An invited supplier misses its reply deadline"
+    AWAITING_APPROVAL = "awaiting_approval", "A quote awaits approval"
+
+
+class Notification(models.Model):
+    """One thing one staff user should know about: shown as a badge, and emailed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="notifications")
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user}"

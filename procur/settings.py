@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from procur.mail_settings import email_settings
 from procur.ops.logging import logging_config
 from procur.ratelimit import parse_rate
 
@@ -238,6 +239,22 @@ PROCUR_SIMULATED_LLM_LATENCY = env.float(
 if PROCUR_SIMULATED_LLM_LATENCY < 0:
     raise ImproperlyConfigured(
         f"PROCUR_SIMULATED_LLM_LATENCY={PROCUR_SIMULATED_LLM_LATENCY}: set it to 0 or more seconds."
+    )
+
+# --- Email and the supplier portal -------------------------------------------------------------
+# Where mail goes (procur/mail_settings.py): printed in the log unless EMAIL_URL says otherwise.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+globals().update(email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Procur <procur@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The address people reach Procur at: the links in emails (a supplier's invitation) start here.
+PROCUR_BASE_URL = env.str("PROCUR_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How often beat's sweep ends negotiations whose invited supplier missed its reply deadline and
+# sends the half-time reminders.
+PROCUR_REPLY_SWEEP_SECONDS = env.float("PROCUR_REPLY_SWEEP_SECONDS", default=30.0)
+if PROCUR_REPLY_SWEEP_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        f"PROCUR_REPLY_SWEEP_SECONDS={PROCUR_REPLY_SWEEP_SECONDS}: set it to a positive number."
     )
 
 # --- Operations: stalled turns, beat, metrics, Sentry ------------------------------------------

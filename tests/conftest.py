@@ -125,3 +125,18 @@ def fake_anthropic(settings):
         settings.PROCUR_ANTHROPIC_TIMEOUT = 10.0
         settings.PROCUR_ANTHROPIC_MAX_RETRIES = 2
         yield fake
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A local SMTP server (tests/mailbox.py) that Procur's mail goes to, through Django's SMTP
+    backend, as in production."""
+    from tests.mailbox import Mailbox
+
+    with Mailbox() as box:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = box.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        yield box

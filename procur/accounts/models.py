@@ -21,3 +21,5 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
+    # The notification kinds (negotiations.models.NotificationKind) this user turned off.
+    muted_notifications = models.JSONField(default=list, blank=True)
