@@ -123,7 +123,10 @@ class NegotiationState:
 
     ``round`` is 1-based and is the round being played; the brand moves first in each round.
     ``competing_offers`` are the best standing supplier offers of the quote's *other*
-    negotiations (only the brand uses them). ``questions_left`` is how many ASK_INFO questions
+    negotiations (only the brand uses them); ``agreed_elsewhere`` those of them that are deals
+    agreed there (a running negotiation's offer only caps the brand's concessions; an agreed
+    deal worth more than the brand's own standing offer makes it walk away rather than leave
+    that offer open). ``questions_left`` is how many ASK_INFO questions
     the brand may still put to its staff; ``clarifications`` are staff answers so far.
     """
 
@@ -134,6 +137,7 @@ class NegotiationState:
     questions_left: int = 0
     clarifications: tuple[str, ...] = ()
     directive: Directive | None = None
+    agreed_elsewhere: tuple[Terms, ...] = ()
 
     def __post_init__(self) -> None:
         if self.max_rounds < 1 or not 1 <= self.round <= self.max_rounds:

@@ -7,6 +7,7 @@ delivery saw.
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from negotiations.agents import AgentContext, QuoteFacts, TranscriptLine
 from negotiations.agents.disclosure import Confidential, price_figures
@@ -98,20 +99,30 @@ def effective_brand(
     return prefs, tuple(notes), directive
 
 
-def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
+class OutsideOptions(NamedTuple):
+    """What the quote's other negotiations put on the table for the brand."""
+
+    agreed: tuple[Terms, ...]
+    """Terms of the deals agreed there."""
+    running: tuple[Terms, ...]
+    """The latest supplier offer of each negotiation still running."""
+
+
+def outside_options(negotiation: Negotiation) -> OutsideOptions:
     """What the quote's other negotiations put on the table for the brand: an agreed deal's
     terms, or a running negotiation's latest supplier offer. One that ended without a deal
-    offers nothing any more. The brand never concedes past the best of them."""
+    offers nothing any more. The brand never concedes past the best of them, and walks away
+    rather than leave open an offer worth less to it than a deal agreed there."""
     others = list(
         Negotiation.objects.filter(quote_id=negotiation.quote_id)
         .exclude(pk=negotiation.pk)
         .values_list("pk", "status", "final_terms")
     )
-    agreed = [
+    agreed = tuple(
         Terms.from_dict(terms)
         for _, status, terms in others
         if status == NegotiationStatus.AGREED and terms
-    ]
+    )
     running = [pk for pk, status, _ in others if status not in ENDED_STATUSES]
     offers = (
         Message.objects.filter(
@@ -124,7 +135,7 @@ def competing_offers(negotiation: Negotiation) -> tuple[Terms, ...]:
     latest: dict[int, dict] = {}
     for negotiation_id, terms in offers:
         latest.setdefault(negotiation_id, terms)  # the first row of each is its latest offer
-    return (*agreed, *(Terms.from_dict(terms) for terms in latest.values()))
+    return OutsideOptions(agreed, tuple(Terms.from_dict(terms) for terms in latest.values()))
 
 
 def confidential(negotiation: Negotiation, messages: Sequence[Message]) -> Confidential:
@@ -215,11 +226,13 @@ def prepare_turn(negotiation: Negotiation, turn: int) -> PreparedTurn:
     brand, notes, directive = effective_brand(negotiation, messages, last_brand_seq)
     round_ = round_for(side, negotiation, agent_messages)
     if side is Side.BRAND:
+        outside = outside_options(negotiation)
         state = NegotiationState(
             round=round_,
             max_rounds=quote.max_rounds,
             history=tuple(_turn(m) for m in agent_messages),
-            competing_offers=competing_offers(negotiation),
+            competing_offers=(*outside.agreed, *outside.running),
+            agreed_elsewhere=outside.agreed,
             questions_left=quote.questions_left,
             clarifications=tuple(c["answer"] for c in quote.clarifications),
             directive=directive,

@@ -130,14 +130,47 @@ def test_another_negotiations_offer_caps_the_brands_concessions(
     assert min(brand_utility(t.move.terms, BRAND) for t in alone if t.move.terms) < floor
 
 
-def test_a_better_deal_elsewhere_arriving_late_stops_further_concessions() -> None:
-    """A concession cannot be taken back: the brand holds its previous offer."""
+def _late_better_deal() -> tuple[tuple[Turn, ...], Terms, Terms]:
+    """Five rounds against a hardball supplier, the brand's standing offer, and terms worth
+    more to the brand than that offer, arriving from another negotiation."""
     seller = SupplierNegotiator(replace(SUPPLIER, temperament="hardball"), 3)
     history = tuple(t for t in play(BrandNegotiator(BRAND, 5), seller, 10).turns if t.round <= 5)
     previous = brand_offers(history)[-1]
     better = offer("10.00", lead=15, pay=90)
     assert brand_utility(better, BRAND) > brand_utility(previous, BRAND)
+    return history, previous, better
+
+
+def test_a_better_running_offer_elsewhere_arriving_late_stops_further_concessions() -> None:
+    """A running negotiation's offer is only a cap, and a concession cannot be taken back: the
+    brand holds its previous offer."""
+    history, previous, better = _late_better_deal()
     move = BrandNegotiator(BRAND, 5).respond(
         NegotiationState(6, 10, history, competing_offers=(better,))
     )
     assert move.action is Action.COUNTER and move.terms == previous
+
+
+def test_a_better_deal_agreed_elsewhere_makes_the_brand_walk_away() -> None:
+    """Seen in the product: the brand kept holding 2.03 after another negotiation agreed at
+    1.97, and the supplier then accepted 2.03. With a better deal agreed elsewhere the brand
+    withdraws its offer on its next move instead of leaving it open."""
+    history, _, better = _late_better_deal()
+    move = BrandNegotiator(BRAND, 5).respond(
+        NegotiationState(6, 10, history, competing_offers=(better,), agreed_elsewhere=(better,))
+    )
+    assert move.action is Action.WALK_AWAY
+    assert "agreed elsewhere" in move.rationale[0]
+
+
+def test_a_worse_deal_agreed_elsewhere_only_caps_the_brands_concessions() -> None:
+    """An agreed deal worth less than what the brand can still get here changes nothing but
+    the cap: the brand keeps negotiating."""
+    history, previous, _ = _late_better_deal()
+    worse = offer("12.50", lead=15, pay=30)
+    assert brand_utility(worse, BRAND) < brand_utility(previous, BRAND)
+    move = BrandNegotiator(BRAND, 5).respond(
+        NegotiationState(6, 10, history, competing_offers=(worse,), agreed_elsewhere=(worse,))
+    )
+    assert move.action is Action.COUNTER
+    assert brand_utility(move.terms, BRAND) >= brand_utility(worse, BRAND)

@@ -143,7 +143,10 @@ def test_brand_negotiator_never_needs_its_guardrails(
 ) -> None:
     rnd = data.draw(st.integers(1, max_rounds))
     history = data.draw(histories(rnd, Side.BRAND))
-    state = NegotiationState(rnd, max_rounds, history, tuple(competing), questions, (), directive)
+    agreed = tuple(competing[: data.draw(st.integers(0, len(competing)))])
+    state = NegotiationState(
+        rnd, max_rounds, history, tuple(competing), questions, (), directive, agreed
+    )
     move = BrandNegotiator(prefs, seed).respond(state)
     assert move.violations == ()
     if move.action in LIMITED:

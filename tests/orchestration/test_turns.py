@@ -404,6 +404,7 @@ def test_the_brand_sees_the_latest_offer_of_each_other_negotiation(quote, suppli
     context = build_context(load_negotiation(third.pk), turn=1)
     offers = sorted(terms.to_dict()["unit_price"] for terms in context.state.competing_offers)
     assert offers == sorted([latest_first["unit_price"], only_second["unit_price"]])
+    assert context.state.agreed_elsewhere == ()  # running offers only cap the brand
 
 
 def _agent_says(monkeypatch, move: Move, text: str = "Deal.") -> None:
@@ -535,6 +536,7 @@ def test_an_agreed_deal_is_the_brands_outside_option_and_an_ended_one_offers_not
     Negotiation.objects.filter(pk=second.pk).update(status=NegotiationStatus.WALKED_AWAY)
     context = build_context(load_negotiation(third.pk), turn=1)
     assert [terms.to_dict() for terms in context.state.competing_offers] == [agreed]
+    assert [terms.to_dict() for terms in context.state.agreed_elsewhere] == [agreed]
 
 
 def test_a_question_asked_when_the_budget_ran_out_stays_internal_and_unasked(

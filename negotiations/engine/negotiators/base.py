@@ -112,6 +112,11 @@ class Negotiator:
         raise NotImplementedError
 
     def _competing_utility(self, state: NegotiationState) -> float | None:
+        """What the best offer of another negotiation is worth to us (a cap on concessions)."""
+        return None
+
+    def _agreed_utility(self, state: NegotiationState) -> float | None:
+        """What the best deal another negotiation agreed is worth to us."""
         return None
 
     def _large_order(self, quantity: int) -> bool:
@@ -229,6 +234,19 @@ class Negotiator:
                     f"({offer_utility:.2f})."
                     if not last_move
                     else f"Last round and their offer ({standing:.2f}) clears our reservation.",
+                ),
+            )
+        agreed = self._agreed_utility(state)
+        if agreed is not None and offer_utility < agreed - 1e-9:
+            # We never take a concession back, so the offer we would leave open is the best we
+            # can still offer here; a deal already agreed elsewhere is better. (They may still
+            # accept our standing offer before this move reaches them.)
+            return Move(
+                Action.WALK_AWAY,
+                strategies=plan.used,
+                rationale=(
+                    f"A deal agreed elsewhere is worth {agreed:.2f} to us, more than the best "
+                    f"we can still offer here ({offer_utility:.2f}): we withdraw.",
                 ),
             )
         if last_move and self.side is Side.SUPPLIER:

@@ -58,9 +58,14 @@ class BrandNegotiator(Negotiator):
         return quantity >= LARGE_ORDER_UNITS
 
     def _competing_utility(self, state: NegotiationState) -> float | None:
-        values = [
-            u for o in state.competing_offers if (u := self._acceptable(o, o.quantity)) is not None
-        ]
+        return self._best_acceptable(state.competing_offers)
+
+    def _agreed_utility(self, state: NegotiationState) -> float | None:
+        return self._best_acceptable(state.agreed_elsewhere)
+
+    def _best_acceptable(self, offers: tuple[Terms, ...]) -> float | None:
+        """What the best of ``offers`` inside our limits and reservation is worth to us."""
+        values = [u for o in offers if (u := self._acceptable(o, o.quantity)) is not None]
         return max(values, default=None)
 
     def _estimate_opponent(self, model: OpponentModel) -> Scorer:
