@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import call_command
 
+from negotiations import services
 from negotiations.demo import DEMO_PASSWORD, seed_demo
-from negotiations.models import Quote
+from negotiations.models import Invitation, Quote, SupplierMode
 from procur.accounts.models import User
 from vendors.models import Supplier
 
@@ -31,6 +32,14 @@ def test_the_demo_suppliers_vary():
     data = seed_demo()
     assert len({s.temperament for s in data.suppliers}) >= 4
     assert len({s.fastest_lead_time_days for s in data.suppliers}) == len(data.suppliers)
+
+
+def test_the_demo_quotes_negotiate_with_simulated_suppliers():
+    seed_demo()
+    for quote in Quote.objects.all():
+        negotiations = services.quote_start(quote=quote)
+        assert {n.supplier_mode for n in negotiations} == {SupplierMode.SIMULATED}
+    assert not Invitation.objects.exists()
 
 
 @pytest.mark.parametrize("enabled", [False, True])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from negotiations.models import Negotiation, Quote, QuoteStatus
+from negotiations.models import Invitation, Negotiation, Quote, QuoteStatus, SupplierMode
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,9 +44,11 @@ def test_negotiate_demo_negotiates_a_quote_and_prints_the_recommendation():
     assert quote.status == QuoteStatus.AWAITING_APPROVAL
     for negotiation in Negotiation.objects.filter(quote=quote).select_related("supplier"):
         assert f"Slot {negotiation.slot}: {negotiation.supplier.name}" in out
+        assert negotiation.supplier_mode == SupplierMode.SIMULATED
         for message in negotiation.messages.all():
             assert message.text.splitlines()[0] in out
     assert quote.recommendation["summary"] in out
+    assert not Invitation.objects.exists()  # the demo never emails a real supplier
 
 
 def test_negotiate_demo_runs_on_embedded_defaults(tmp_path):

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from negotiations.after_commit import enqueue_first_turns, push_state
 from negotiations.engine import BRAND_PROFILES, DEFAULT_BRAND_PROFILE
-from negotiations.models import Negotiation, Quote, QuoteStatus
+from negotiations.models import Negotiation, Quote, QuoteStatus, SupplierMode
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
+from negotiations.services.invitations import invitation_issue
 from vendors.models import Supplier
 
 SUPPLIERS_PER_QUOTE = 3
@@ -116,6 +117,32 @@ def _chosen_suppliers(quote: Quote, suppliers: Sequence[Supplier] | None) -> lis
     return chosen
 
 
+def invited_supplier_errors(
+    *, suppliers: Sequence[Supplier] | None, invited: Sequence[Supplier]
+) -> dict[str, list[str]]:
+    """Why these suppliers cannot be invited to answer themselves, under ``"invite"`` (the
+    quote form shows the same): each must be one of the suppliers picked (Procur's shortlist is
+    not known until the start, so inviting takes an explicit pick) and have a contact email."""
+    errors: list[str] = []
+    if invited and not suppliers:
+        errors.append(
+            "To invite suppliers, pick the three suppliers yourself (Procur's shortlist is only "
+            "simulated)."
+        )
+    else:
+        picked = {s.pk for s in suppliers or ()}
+        errors += [
+            f"{s.name} is not one of the suppliers picked." for s in invited if s.pk not in picked
+        ]
+    errors += [
+        f"{s.name} has no contact email to send the invitation to: add one in the supplier "
+        "directory, or let its simulated agent negotiate."
+        for s in invited
+        if not s.contact_email
+    ]
+    return {"invite": errors} if errors else {}
+
+
 def brand_strategy_for(quote: Quote) -> str:
     """The brand's negotiating profile: the engine's default, the best measured in its
     tournament (docs/benchmarks.md) whatever the priorities."""
@@ -144,9 +171,20 @@ def brand_profile_choices() -> list[tuple[str, str]]:
     ]
 
 
-def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) -> list[Negotiation]:
-    """Start the three negotiations of a draft quote; their first turns run after commit."""
-    errors = quote_validation_errors(quote=quote)
+def quote_start(
+    *,
+    quote: Quote,
+    suppliers: Sequence[Supplier] | None = None,
+    invited: Sequence[Supplier] = (),
+) -> list[Negotiation]:
+    """Start the three negotiations of a draft quote; their first turns run after commit.
+
+    ``invited``: the picked suppliers who answer themselves rather than through their simulated
+    agent; each is emailed a link to the supplier portal once the start commits.
+    """
+    errors = quote_validation_errors(quote=quote) or invited_supplier_errors(
+        suppliers=suppliers, invited=invited
+    )
     if errors:
         first = next(iter(errors.values()))[0]
         raise ProcurError(f"This quote cannot be negotiated yet: {first}", errors)
@@ -159,7 +197,9 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
         chosen = _chosen_suppliers(quote, suppliers)
         quote.status = QuoteStatus.NEGOTIATING
         quote.started_at = timezone.now()
-        record_action(quote, None, "Started: negotiating with " + ", ".join(s.name for s in chosen))
+        invited_ids = {s.pk for s in invited}
+        names = [s.name + (" (invited)" if s.pk in invited_ids else "") for s in chosen]
+        record_action(quote, None, "Started: negotiating with " + ", ".join(names))
         quote.save(update_fields=["status", "started_at"])
         # Staff's pick, else the measured best.
         strategy = quote.brand_profile or brand_strategy_for(quote)
@@ -171,10 +211,15 @@ def quote_start(*, quote: Quote, suppliers: Sequence[Supplier] | None = None) ->
                 brand_strategy=strategy,
                 seed=random.randrange(1, 10**6),
                 last_activity_at=quote.started_at,
+                supplier_mode=SupplierMode.INVITED
+                if supplier.pk in invited_ids
+                else SupplierMode.SIMULATED,
             )
             for slot, supplier in enumerate(chosen, start=1)
         ]
         for negotiation in negotiations:
+            if negotiation.supplier_mode == SupplierMode.INVITED:
+                invitation_issue(negotiation=negotiation, by=quote.created_by)
             push_state(negotiation)
         enqueue_first_turns(negotiations)
     return negotiations

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from negotiations import services
-from negotiations.models import Negotiation, QuoteStatus
+from negotiations.models import Invitation, Negotiation, QuoteStatus, SupplierMode
 from tests.factories import SupplierFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,49 @@ def test_a_picked_supplier_in_another_currency_is_refused(quote, suppliers, orga
     with pytest.raises(services.ProcurError, match="Kyoto Glass prices in JPY, not in the"):
         services.quote_start(quote=quote, suppliers=[*suppliers[:2], yen])
     assert not Negotiation.objects.exists()
+
+
+def test_a_quote_can_mix_an_invited_supplier_and_two_simulated(
+    quote, suppliers, mailbox, django_capture_on_commit_callbacks
+):
+    invited = suppliers[1]
+    invited.contact_email = "sales@northwind.example"
+    invited.save()
+    with django_capture_on_commit_callbacks() as callbacks:
+        negotiations = services.quote_start(quote=quote, suppliers=suppliers, invited=[invited])
+    modes = {n.supplier.name: n.supplier_mode for n in negotiations}
+    assert modes == {
+        "Pacific Glassworks": SupplierMode.SIMULATED,
+        "Northwind Packaging": SupplierMode.INVITED,
+        "Lumen Bottle Co.": SupplierMode.SIMULATED,
+    }
+    [invitation] = Invitation.objects.all()
+    assert invitation.negotiation.supplier == invited and invitation.created_by == quote.created_by
+    # The email goes after commit (the turns' enqueue is left out: no worker here).
+    for callback in callbacks:
+        if getattr(callback, "__name__", "") == "send_invitation_email":
+            callback()
+    [mail] = mailbox.wait_for(to="sales@northwind.example")
+    assert quote.product in mail["Subject"]
+
+
+def test_inviting_takes_an_explicit_pick_and_a_contact_email(quote, suppliers):
+    with pytest.raises(services.ProcurError) as error:
+        services.quote_start(quote=quote, invited=[suppliers[0]])
+    assert "pick the three suppliers yourself" in error.value.field_errors["invite"][0]
+    with pytest.raises(services.ProcurError) as error:
+        services.quote_start(quote=quote, suppliers=suppliers, invited=[suppliers[0]])
+    assert "Pacific Glassworks has no contact email" in error.value.field_errors["invite"][0]
+    outsider = SupplierFactory(organisation=quote.organisation, contact_email="x@y.example")
+    with pytest.raises(services.ProcurError) as error:
+        services.quote_start(quote=quote, suppliers=suppliers, invited=[outsider])
+    assert error.value.field_errors["invite"] == [
+        f"{outsider.name} is not one of the suppliers picked."
+    ]
+    assert not Negotiation.objects.exists()
+
+
+def test_without_invitations_every_supplier_is_simulated(quote, suppliers):
+    negotiations = services.quote_start(quote=quote, suppliers=suppliers)
+    assert {n.supplier_mode for n in negotiations} == {SupplierMode.SIMULATED}
+    assert not Invitation.objects.exists()
