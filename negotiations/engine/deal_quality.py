@@ -85,7 +85,7 @@ def estimated_room(
     scorer = brand_scorer(brand)
     timed = [(_time(round_, max_rounds), terms) for round_, terms in offers]
     prices = [scorer.price_equivalent(terms, agreed) for _, terms in timed]
-    model = model_opponent(timed, lambda terms, _reference: scorer.price_equivalent(terms, agreed))
+    model = model_opponent(timed, lambda terms: scorer.price_equivalent(terms, agreed))
     if model.projected_price is not None:
         floor, method = model.projected_price, CURVE
     else:

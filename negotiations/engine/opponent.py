@@ -53,53 +53,94 @@ class OpponentModel:
 
 
 def model_opponent(
-    offers: list[tuple[float, Terms]], price_equivalent: Callable[[Terms, Terms], float]
+    offers: list[tuple[float, Terms]],
+    value: Callable[[Terms], float],
+    shift: Callable[[Terms], float] = lambda _reference: 0.0,
 ) -> OpponentModel:
-    """Build the model from ``(time in [0, 1], terms)`` pairs, oldest first;
-    ``price_equivalent(terms, reference)`` is our scorer's conversion."""
-    terms = tuple(o for _, o in offers)
-    if not terms:
-        return OpponentModel((), 0.0, None, None, False)
-    prices = [price_equivalent(o, terms[-1]) for o in terms]
-    scale = max(abs(prices[0]), 0.01)
-    recent = prices[-4:]
-    concession = abs(recent[0] - recent[-1]) / (scale * max(1, len(recent) - 1))
-    moved = abs(prices[0] - prices[-1]) > 0.005 * scale
-    fits = _project([t for t, _ in offers[_SKIP:]], prices[_SKIP:])
-    if not fits:
-        return OpponentModel(terms, concession, None, None, moved)
-    best = min(fits)[1]
-    plausible = [value for sse, value in fits if sse <= _PLAUSIBLE * min(fits)[0] + 1e-9]
-    return OpponentModel(terms, concession, best, (min(plausible), max(plausible)), moved)
+    """Build the model from ``(time in [0, 1], terms)`` pairs, oldest first. An offer's price
+    equivalent with the latest offer's non-price terms is ``value(offer) - shift(latest)``
+    (our scorer's conversion; a fixed reference needs no shift)."""
+    tracker = OpponentTracker(value, shift)
+    for t, terms in offers:
+        tracker.add(t, terms)
+    return tracker.model()
 
 
-def _project(times: list[float], values: list[float]) -> list[tuple[float, float]]:
-    """Least-squares fits of ``a + b*t**beta`` for each ``beta``: (squared error, value at t=1).
+class OpponentTracker:
+    """The opponent model kept up to date one offer at a time: a negotiator adds the offers it
+    has not seen yet instead of refitting the whole history on every move.
 
-    Empty with fewer than three points.
+    Price equivalents against the latest offer differ from ``value(offer)`` by one shift for
+    all offers, which moves the fitted curve by that shift and changes neither its slope nor
+    its squared error; so the fit keeps running sums of ``value`` (centred on the first fitted
+    offer's, which keeps them small) per exponent, and only the shift is applied per model.
     """
-    n = len(values)
-    if n < 3:
-        return []
-    mean_y = sum(values) / n
-    dys = [y - mean_y for y in values]
-    syy = sum(d * d for d in dys)
-    fits: list[tuple[float, float]] = []
-    for beta in _EXPONENTS:
-        # One pass per exponent (this runs on every move): sums of x, x^2 and x*(y - mean y);
-        # the squared error of the fit is syy - b * sxy.
-        sx = sxx = sxy = 0.0
-        for t, d in zip(times, dys, strict=True):
+
+    __slots__ = ("_offers", "_origin", "_shift", "_sums", "_sy", "_syy", "_value", "_values")
+
+    def __init__(self, value: Callable[[Terms], float], shift: Callable[[Terms], float]) -> None:
+        self._value, self._shift = value, shift
+        self._offers: list[Terms] = []
+        self._values: list[float] = []
+        self._origin = 0.0
+        self._sums = [[0.0, 0.0, 0.0] for _ in _EXPONENTS]
+        """Per exponent: sums of x, x^2 and x*y over the fitted offers (x = t**beta)."""
+        self._sy = self._syy = 0.0
+
+    def add(self, t: float, terms: Terms) -> None:
+        value = self._value(terms)
+        if len(self._offers) == _SKIP:
+            self._origin = value
+        self._offers.append(terms)
+        self._values.append(value)
+        if len(self._offers) <= _SKIP:
+            return
+        y = value - self._origin
+        self._sy += y
+        self._syy += y * y
+        for beta, sums in zip(_EXPONENTS, self._sums, strict=True):
             x = t**beta
-            sx += x
-            sxx += x * x
-            sxy += x * d
-        mean_x = sx / n
-        sxx -= n * mean_x * mean_x
-        if sxx <= 1e-12:
-            continue
-        b = sxy / sxx
-        a = mean_y - b * mean_x
-        sse = max(0.0, syy - b * sxy)
-        fits.append((sse, a + b))
-    return fits
+            sums[0] += x
+            sums[1] += x * x
+            sums[2] += x * y
+
+    def model(self) -> OpponentModel:
+        terms = tuple(self._offers)
+        if not terms:
+            return OpponentModel((), 0.0, None, None, False)
+        shift = self._shift(terms[-1])
+        values = self._values
+        first = values[0] - shift
+        scale = max(abs(first), 0.01)
+        recent = values[-4:]
+        concession = abs(recent[0] - recent[-1]) / (scale * max(1, len(recent) - 1))
+        moved = abs(values[0] - values[-1]) > 0.005 * scale
+        fits = self._fits()
+        if not fits:
+            return OpponentModel(terms, concession, None, None, moved)
+        least = min(fits)
+        offset = self._origin - shift
+        best = least[1] + offset
+        plausible = [end for sse, end in fits if sse <= _PLAUSIBLE * least[0] + 1e-9]
+        projected = (min(plausible) + offset, max(plausible) + offset)
+        return OpponentModel(terms, concession, best, projected, moved)
+
+    def _fits(self) -> list[tuple[float, float]]:
+        """Least-squares fits of ``a + b*t**beta`` for each ``beta``: (squared error, value at
+        t=1, before the shift). Empty with fewer than three fitted offers."""
+        n = len(self._offers) - _SKIP
+        if n < 3:
+            return []
+        mean_y = self._sy / n
+        syy = self._syy - n * mean_y * mean_y
+        fits: list[tuple[float, float]] = []
+        for sx, sxx, sxy in self._sums:
+            mean_x = sx / n
+            sxx -= n * mean_x * mean_x
+            if sxx <= 1e-12:
+                continue
+            sxy -= n * mean_x * mean_y
+            b = sxy / sxx
+            a = mean_y - b * mean_x
+            fits.append((max(0.0, syy - b * sxy), a + b))
+        return fits

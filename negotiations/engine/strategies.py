@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from negotiations.engine.moves import Side
 
@@ -37,8 +37,7 @@ MIN_STEP = 0.002
 and tit-for-tat suppliers answer with concessions of their own."""
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The round as one negotiator sees it; utilities are its own.
 
     ``t`` runs from 0 (its first move) to 1 (its last move). ``opponent_gain`` is what moving
@@ -72,8 +71,7 @@ class Context:
     acceptable is on the table: how many more of our offers it can answer after this one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """What the next offer should be: worth ``target`` to us, priced ``anchor`` (a fraction of
     the best price) beyond our best, with non-price terms traded for the opponent's benefit
     (``trade_terms``) or the midpoint of both standing offers (``split``)."""
@@ -87,7 +85,7 @@ class Plan:
 
     def then(self, note: str | None = None, **changes: Any) -> Plan:
         """This plan with ``changes`` and ``note`` added to its notes (a plain constructor
-        call: ``dataclasses.replace`` is several times slower, and this runs on every move)."""
+        call: ``_replace`` is slower, and this runs several times on every move)."""
         get = changes.get
         return Plan(
             get("target", self.target),

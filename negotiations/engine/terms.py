@@ -18,6 +18,7 @@ UPPER_BOUNDS: dict[str, int] = {
 }
 """Beyond these a figure is no real offer (a model's 1E+30, a warranty of 10**12 months), and
 storing or scoring it could overflow."""
+_QUANTITY_BOUND, _LEAD_BOUND, _PAY_BOUND, _WARRANTY_BOUND = UPPER_BOUNDS.values()
 
 
 def money(value: Decimal | float | int | str, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -46,6 +47,25 @@ class Terms:
         if not (price.is_finite() and 0 <= price <= MAX_UNIT_PRICE):
             raise ValueError(f"unit_price must be in 0..{MAX_UNIT_PRICE}, got {self.unit_price}")
         object.__setattr__(self, "unit_price", price.quantize(CENT, rounding=ROUND_HALF_UP))
+        quantity, lead, pay, warranty = (
+            self.quantity,
+            self.lead_time_days,
+            self.payment_terms_days,
+            self.warranty_months,
+        )
+        # The common case in one expression (this runs on every offer built); the loop below
+        # finds what is wrong otherwise.
+        if (
+            type(quantity) is int
+            and type(lead) is int
+            and type(pay) is int
+            and type(warranty) is int
+            and 1 <= quantity <= _QUANTITY_BOUND
+            and 0 <= lead <= _LEAD_BOUND
+            and 0 <= pay <= _PAY_BOUND
+            and 0 <= warranty <= _WARRANTY_BOUND
+        ):
+            return
         for name, bound in UPPER_BOUNDS.items():
             value = getattr(self, name)
             # The exact-type test first: it is the common case, and much cheaper.

@@ -74,13 +74,16 @@ class Scorer:
     def price_equivalent(self, terms: Terms, reference: Terms) -> float:
         """The price that, with ``reference``'s non-price terms, would be worth as much to us as
         ``terms`` (price utility extrapolated linearly past its range)."""
-        delta = self.rest(
-            terms.lead_time_days, terms.payment_terms_days, terms.warranty_months
-        ) - self.rest(
-            reference.lead_time_days, reference.payment_terms_days, reference.warranty_months
-        )
-        span = self.price_best - self.price_worst
-        return float(terms.unit_price) + delta * span / max(self.w_price, 0.05)
+        return self.price_value(terms) - self.price_shift(reference)
+
+    def price_value(self, terms: Terms) -> float:
+        """``terms``' price equivalent with non-price terms worth nothing to us."""
+        return float(terms.unit_price) + self.price_shift(terms)
+
+    def price_shift(self, terms: Terms) -> float:
+        """What ``terms``' non-price terms are worth to us, as price."""
+        rest = self.rest(terms.lead_time_days, terms.payment_terms_days, terms.warranty_months)
+        return rest * (self.price_best - self.price_worst) / max(self.w_price, 0.05)
 
     def price_for(self, target: float, rest: float) -> float | None:
         """Price between best and worst giving utility ``target`` with non-price utility ``rest``.

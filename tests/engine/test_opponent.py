@@ -6,7 +6,7 @@ from negotiations.engine.utility import supplier_scorer
 from tests.engine.scenarios import SUPPLIER, offer
 
 
-def _identity(terms: Terms, reference: Terms) -> float:
+def _identity(terms: Terms) -> float:
     """Price equivalents for a side that cares only about price."""
     return float(terms.unit_price)
 

@@ -27,8 +27,9 @@ from negotiations.engine.moves import (
     Move,
     NegotiationState,
     Side,
+    Turn,
 )
-from negotiations.engine.opponent import OpponentModel, model_opponent
+from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.profiles import Profile
 from negotiations.engine.strategies import STRATEGIES, Context, Plan
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
@@ -44,6 +45,8 @@ STALL_FROM = 0.6
 LUMP_TOLERANCE = 0.02
 """How far past its target a single step on an issue that moves in steps (payment terms) may
 take a concession, when that step is worth more to the opponent than price is."""
+CLAMP_CACHE = 8
+"""How many clamped offers a negotiator remembers."""
 T = TypeVar("T", int, Decimal)
 NON_PRICE_FIELDS = (
     "quantity",
@@ -89,6 +92,13 @@ class Negotiator:
         rng = random.Random(seed)
         self._jitter = 0.9 + 0.2 * rng.random()
         self._ask_draw = rng.random()
+        # The history digested so far (see _view); max_rounds 0 matches no state.
+        self._seen: tuple[Turn, ...] = ()
+        self._seen_rounds = 0
+        self._own: list[Terms] = []
+        self._last: Move | None = None
+        self._tracker: OpponentTracker | None = None
+        self._clamps: dict[int, tuple[Terms, int, tuple[Terms | None, list[str]]]] = {}
 
     # -- side-specific hooks ----------------------------------------------------------
     def _clamp(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
@@ -127,7 +137,20 @@ class Negotiator:
         raise NotImplementedError
 
     def _violations(self, terms: Terms, quantity: int) -> list[str]:
-        return self._clamp(terms, quantity)[1]
+        return self._clamped(terms, quantity)[1]
+
+    def _clamped(self, terms: Terms, quantity: int) -> tuple[Terms | None, list[str]]:
+        """:meth:`_clamp`, remembered for the few offers a move looks at several times (their
+        standing offer, our previous one). Keyed by identity; the entry keeps the terms alive,
+        so their id cannot be reused while it is remembered."""
+        entry = self._clamps.get(id(terms))
+        if entry is not None and entry[0] is terms and entry[1] == quantity:
+            return entry[2]
+        if len(self._clamps) >= CLAMP_CACHE:
+            self._clamps.clear()
+        result = self._clamp(terms, quantity)
+        self._clamps[id(terms)] = (terms, quantity, result)
+        return result
 
     # -- the move ---------------------------------------------------------------------
     def respond(self, state: NegotiationState) -> Move:
@@ -140,25 +163,33 @@ class Negotiator:
         return self._guard(move, view, quantity).move
 
     def _view(self, state: NegotiationState) -> View:
-        own: list[Terms] = []
-        theirs: list[tuple[float, Terms]] = []
-        last: Move | None = None
-        for turn in state.history:
+        """The history digested. A negotiator asked move after move of one negotiation (the
+        tournament, the simulator) digests only the turns it has not seen yet; any other
+        history is digested from the start, with the same result."""
+        history, seen = state.history, self._seen
+        if state.max_rounds != self._seen_rounds or history[: len(seen)] != seen:
+            self._seen, self._seen_rounds = (), state.max_rounds
+            self._own, self._last = [], None
+            self._tracker = OpponentTracker(self.scorer.price_value, self.scorer.price_shift)
+        tracker = self._tracker
+        assert tracker is not None
+        for turn in history[len(self._seen) :]:
             move = turn.move
             if turn.side is self.side:
                 if move.action in OFFER_ACTIONS and move.terms is not None:
-                    own.append(move.terms)
+                    self._own.append(move.terms)
             else:
-                last = move
+                self._last = move
                 if move.action in OFFER_ACTIONS and move.terms is not None:
-                    theirs.append((_time(turn.round, state.max_rounds), move.terms))
-        closed = bool(state.history) and state.history[-1].move.action in CLOSING_ACTIONS
+                    tracker.add(_time(turn.round, state.max_rounds), move.terms)
+        self._seen = history
+        model = tracker.model()
         return View(
-            own_offers=tuple(own),
-            opponent=model_opponent(theirs, self.scorer.price_equivalent),
-            opponent_standing=theirs[-1][1] if theirs else None,
-            opponent_last=last,
-            closed=closed,
+            own_offers=tuple(self._own),
+            opponent=model,
+            opponent_standing=model.last,
+            opponent_last=self._last,
+            closed=bool(history) and history[-1].move.action in CLOSING_ACTIONS,
         )
 
     def _acceptable(self, terms: Terms | None, quantity: int) -> float | None:
@@ -321,11 +352,11 @@ class Negotiator:
         """Our reservation, or what their offer is worth brought inside our limits, if more: we
         could propose that instead (a monotone negotiator with its previous concessions
         kept, since it never takes one back)."""
-        nearest = self._clamp(theirs, quantity)[0] if theirs is not None else None
+        nearest = self._clamped(theirs, quantity)[0] if theirs is not None else None
         if nearest is None:
             return self.scorer.reservation
         if self.monotone and view.own_offers:
-            previous = self._clamp(view.own_offers[-1], quantity)[0]
+            previous = self._clamped(view.own_offers[-1], quantity)[0]
             if previous is not None:
                 nearest = self._no_retreat(nearest, previous)
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
@@ -356,7 +387,7 @@ class Negotiator:
             last = view.own_offers[-1]
             if last.quantity != quantity:
                 last = last.replace(quantity=quantity)
-            previous = self._clamp(last, quantity)[0]
+            previous = self._clamped(last, quantity)[0]
         offer = self._planned_offer(plan, view, quantity, previous, outside)
         if previous is None:
             return offer
@@ -382,7 +413,7 @@ class Negotiator:
         if previous is not None and plan.trade_terms and view.opponent.offers:
             return self._concede(previous, plan.target, view)
         nearest = (
-            self._clamp(view.opponent_standing, quantity)[0] if view.opponent_standing else None
+            self._clamped(view.opponent_standing, quantity)[0] if view.opponent_standing else None
         )
         if nearest is not None and plan.target <= s.score_terms(nearest) + 1e-9:
             return nearest  # conceding that far: offer their own terms, brought inside our limits
@@ -584,7 +615,7 @@ class Negotiator:
         """Midpoint of the nearest versions of both offers inside our limits (payment snapped
         to the allowed options; limits are intervals, so the midpoint is inside them too).
         None if either cannot be brought inside."""
-        a, b = self._clamp(own, quantity)[0], self._clamp(theirs, quantity)[0]
+        a, b = self._clamped(own, quantity)[0], self._clamped(theirs, quantity)[0]
         if a is None or b is None:
             return None
         mid_pay = (a.payment_terms_days + b.payment_terms_days) / 2
