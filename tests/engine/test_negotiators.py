@@ -14,6 +14,7 @@ from negotiations.engine import (
     SupplierNegotiator,
     Turn,
     brand_utility,
+    play,
 )
 from tests.engine.scenarios import BRAND, SUPPLIER, offer
 
@@ -183,3 +184,21 @@ def test_a_hold_while_the_brand_still_has_room_is_answered_with_a_concession() -
     move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, _held("10.00")))
     assert move.action is Action.COUNTER and move.terms is not None
     assert move.terms.unit_price > Decimal("10.00")
+
+
+@pytest.mark.parametrize("temperament", ["hardball", "balanced", "flexible", "relationship"])
+def test_a_negotiator_asked_move_after_move_moves_as_a_fresh_one_would(temperament: str) -> None:
+    """Negotiators digest only the turns they have not seen (a speed-up): every move of a
+    played negotiation is the move a fresh negotiator makes on the same state, and a history
+    that does not continue the last one is digested from the start."""
+    supplier = replace(SUPPLIER, temperament=temperament)
+    played = play(BrandNegotiator(BRAND, 5), SupplierNegotiator(supplier, 6), 10)
+    assert len(played.turns) >= 6
+    reused = {Side.BRAND: BrandNegotiator(BRAND, 5), Side.SUPPLIER: SupplierNegotiator(supplier, 6)}
+    states = [
+        (turn.side, NegotiationState(turn.round, 10, played.turns[:i]))
+        for i, turn in enumerate(played.turns)
+    ]
+    for side, state in [*states, *reversed(states)]:  # forwards, then never a continuation
+        fresh = BrandNegotiator(BRAND, 5) if side is Side.BRAND else SupplierNegotiator(supplier, 6)
+        assert reused[side].respond(state) == fresh.respond(state)
