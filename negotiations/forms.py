@@ -1,13 +1,14 @@
 """Forms of the negotiation pages; rules shared with the services are asked of the services."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from negotiations import services
-from negotiations.models import Quote
+from negotiations.models import Quote, SupplierMode
 from negotiations.services.quotes import MIN_LEAD_DAYS
 from vendors.models import Supplier
 
@@ -34,6 +35,30 @@ class SupplierChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class HoursField(forms.DecimalField):
+    """A duration typed in hours (decimals allowed: 0.5 is half an hour), cleaned to a
+    ``timedelta``."""
+
+    SECONDS_PER_HOUR = 3600
+
+    def prepare_value(self, value):
+        if isinstance(value, timedelta):
+            hours = Decimal(value.total_seconds()) / self.SECONDS_PER_HOUR
+            return f"{hours.quantize(Decimal('0.0001')).normalize():f}"
+        return super().prepare_value(value)
+
+    def clean(self, value) -> timedelta | None:
+        hours = super().clean(value)
+        if hours is None:
+            return None
+        return timedelta(seconds=round(float(hours) * self.SECONDS_PER_HOUR))
+
+
+# From a few seconds (tests, rehearsals) to a month.
+REPLY_WINDOW_MIN_HOURS = Decimal("0.001")
+REPLY_WINDOW_MAX_HOURS = Decimal(30 * 24)
+
+
 def brand_profile_field() -> forms.ChoiceField:
     """The negotiating profile as a list of choices, one sentence each (quote form and admin)."""
     return forms.ChoiceField(
@@ -51,6 +76,30 @@ class QuoteForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Pick three, or none to let Procur shortlist the best fits.",
+    )
+    invite = SupplierChoiceField(
+        queryset=Supplier.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Invite these suppliers to answer themselves",
+        help_text=(
+            "An invited supplier gets an email with a private link and negotiates with Procur's "
+            "agent itself, instead of its simulated agent. Pick the three suppliers to invite "
+            "any; each needs a contact email."
+        ),
+    )
+    reply_window = HoursField(
+        label="Supplier reply deadline (hours)",
+        required=False,
+        initial=Decimal(48),
+        min_value=REPLY_WINDOW_MIN_HOURS,
+        max_value=REPLY_WINDOW_MAX_HOURS,
+        max_digits=9,
+        decimal_places=4,
+        help_text=(
+            "How long an invited supplier has to answer each message (a reminder at half time; "
+            "past it the negotiation ends). Decimals allowed: 0.5 is 30 minutes; blank for 48."
+        ),
     )
 
     class Meta:
@@ -72,6 +121,7 @@ class QuoteForm(forms.ModelForm):
             "requirements",
             "max_rounds",
             "question_budget",
+            "reply_window",
         ]
         widgets = {
             "needed_by": forms.DateInput(attrs={"type": "date"}),
@@ -90,10 +140,12 @@ class QuoteForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["suppliers"].queryset = Supplier.objects.filter(
-            organisation=organisation, is_active=True
-        )
+        active = Supplier.objects.filter(organisation=organisation, is_active=True)
+        self.fields["suppliers"].queryset = self.fields["invite"].queryset = active
         self.fields["brand_profile"] = brand_profile_field()
+
+    def clean_reply_window(self) -> timedelta:
+        return self.cleaned_data["reply_window"] or Quote._meta.get_field("reply_window").default
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -110,7 +162,17 @@ class QuoteForm(forms.ModelForm):
                 continue
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+        if "suppliers" in cleaned and "invite" in cleaned:
+            invite_errors = services.invited_supplier_errors(
+                suppliers=cleaned["suppliers"], invited=cleaned["invite"]
+            )
+            for message in invite_errors.get("invite", ()):
+                self.add_error("invite", message)
         return cleaned
+
+    def supplier_rows(self) -> list[tuple]:
+        """Each active supplier's two checkboxes, side by side: picked, and invited."""
+        return list(zip(self["suppliers"], self["invite"], strict=True))
 
 
 class InterventionForm(forms.Form):
@@ -130,10 +192,15 @@ class AwardForm(forms.Form):
 
 
 def clone_initial(source: Quote) -> dict:
-    """A new request's form values copied from ``source``: its fields, its suppliers, and a
-    needed-by date as far from today as the original was from its creation."""
+    """A new request's form values copied from ``source``: its fields, its suppliers and which
+    were invited, and a needed-by date as far from today as the original was from its
+    creation."""
     initial = model_to_dict(source, fields=QuoteForm.Meta.fields)
     lead = source.needed_by - source.created_at.date()
     initial["needed_by"] = date.today() + max(lead, timedelta(days=MIN_LEAD_DAYS))
-    initial["suppliers"] = [n.supplier_id for n in source.negotiations.all()]
+    negotiations = list(source.negotiations.all())
+    initial["suppliers"] = [n.supplier_id for n in negotiations]
+    initial["invite"] = [
+        n.supplier_id for n in negotiations if n.supplier_mode == SupplierMode.INVITED
+    ]
     return initial

@@ -124,7 +124,11 @@ def quote_create(request: HttpRequest) -> HttpResponse:
                 quote = form.save(commit=False)
                 quote.created_by = request.user
                 quote.save()
-                services.quote_start(quote=quote, suppliers=form.cleaned_data["suppliers"] or None)
+                services.quote_start(
+                    quote=quote,
+                    suppliers=form.cleaned_data["suppliers"] or None,
+                    invited=form.cleaned_data["invite"],
+                )
         except services.ProcurError as error:
             for field, errors in error.field_errors.items():
                 for message in errors:

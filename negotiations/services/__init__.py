@@ -8,6 +8,7 @@ from negotiations.services.evaluation import (
 )
 from negotiations.services.quotes import (
     brand_profile_choices,
+    invited_supplier_errors,
     quote_start,
     quote_validation_errors,
     shortlist_suppliers,
@@ -31,6 +32,7 @@ __all__ = [
     "ProcurError",
     "TurnOutcome",
     "brand_profile_choices",
+    "invited_supplier_errors",
     "negotiation_answer",
     "negotiation_cancel",
     "negotiation_guide",
