@@ -1,4 +1,5 @@
-"""What a write sets off once its transaction commits: the room's pushes and the next turns.
+"""What a write sets off once its transaction commits: the room's pushes, the next turns and
+notification emails.
 
 Services call these inside their transaction; if it rolls back, nothing is pushed or enqueued.
 Every service publishes and enqueues through here, never through ``live`` or the tasks.
@@ -17,6 +18,7 @@ from negotiations import live
 from negotiations.models import Message, Negotiation
 
 TURN_TASK = "negotiations.tasks.negotiation_turn"
+NOTIFICATION_EMAILS_TASK = "negotiations.tasks.notification_emails"
 
 
 def push_message(message: Message) -> None:
@@ -69,3 +71,17 @@ def enqueue_first_turns(negotiations: list[Negotiation]) -> None:
         group(_turn(pk, 1) for pk in negotiation_ids).apply_async(countdown=_countdown())
 
     transaction.on_commit(enqueue_first_turns, robust=True)
+
+
+def enqueue_notification_emails(notification_ids: list[int]) -> None:
+    """Email these notifications once the rows are committed (the task takes their ids only)."""
+    # Robust: a broker that is down costs the emails (the badge still shows them), never the
+    # write that notified.
+    ids = list(notification_ids)
+
+    def enqueue_notification_emails() -> None:
+        current_app.signature(
+            NOTIFICATION_EMAILS_TASK, args=(ids,), options={"ignore_result": True}
+        ).apply_async()
+
+    transaction.on_commit(enqueue_notification_emails, robust=True)

@@ -5,17 +5,19 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from negotiations.models import APPROVE_AWARDS, Negotiation, NegotiationStatus, Quote, QuoteStatus
+from negotiations.selectors import unread_notifications
 
 NEEDS_ME = "needs_me"
 
 
 def needs_attention(queryset: QuerySet[Quote], user) -> QuerySet[Quote]:
-    """Quotes waiting on this user: a brand agent's open question to staff, or, for a user who
-    may approve awards, an outcome awaiting approval."""
+    """Quotes waiting on this user: a brand agent's open question to staff, notifications the
+    user has not read, or, for a user who may approve awards, an outcome awaiting approval."""
     asking = Negotiation.objects.filter(
         quote=OuterRef("pk"), status=NegotiationStatus.WAITING_FOR_STAFF
     )
-    waiting = Q(Exists(asking))
+    unread = unread_notifications(user).filter(quote=OuterRef("pk"))
+    waiting = Q(Exists(asking)) | Q(Exists(unread))
     if user.has_perm(APPROVE_AWARDS):
         waiting |= Q(status=QuoteStatus.AWAITING_APPROVAL)
     return queryset.filter(waiting)

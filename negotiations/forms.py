@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 
 from negotiations import services
-from negotiations.models import Quote, SupplierMode
+from negotiations.models import NotificationKind, Quote, SupplierMode
+from negotiations.services.notifications import muted_kinds
 from negotiations.services.quotes import MIN_LEAD_DAYS
 from vendors.models import Supplier
 
@@ -189,6 +190,28 @@ class InterventionForm(forms.Form):
 
 class AwardForm(forms.Form):
     negotiation = forms.IntegerField(min_value=1)
+
+
+class NotificationSettingsForm(forms.Form):
+    """The notification kinds a user gets (badge and email): the unticked ones are muted."""
+
+    kinds = forms.MultipleChoiceField(
+        label="Tell me when",
+        choices=NotificationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    @classmethod
+    def for_user(cls, user, data=None) -> "NotificationSettingsForm":
+        muted = set(muted_kinds(user))
+        kinds = [kind for kind in NotificationKind.values if kind not in muted]
+        return cls(data, initial={"kinds": kinds})
+
+    def muted(self) -> list[str]:
+        """The kinds left unticked (valid once ``is_valid()``)."""
+        kept = set(self.cleaned_data["kinds"])
+        return [kind for kind in NotificationKind.values if kind not in kept]
 
 
 def clone_initial(source: Quote) -> dict:

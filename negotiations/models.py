@@ -408,6 +408,9 @@ class Notification(models.Model):
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When its email went out: a redelivered email task sends none again (null: not sent, or
+    # the user has no email address).
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -416,7 +419,9 @@ class Notification(models.Model):
                 fields=["user", "created_at"],
                 name="notification_unread",
                 condition=models.Q(read_at__isnull=True),
-            )
+            ),
+            # The notifications page: a user's own, newest first, a page at a time.
+            models.Index(fields=["user", "-created_at"], name="notification_list"),
         ]
 
     def __str__(self) -> str:

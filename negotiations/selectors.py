@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import DecimalField, F, Prefetch, QuerySet, Sum
+from django.db.models import DecimalField, Exists, F, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from negotiations.engine import Action
-from negotiations.models import TOKEN_FIELDS, Message, Negotiation, Quote, Sender
+from negotiations.models import TOKEN_FIELDS, Message, Negotiation, Notification, Quote, Sender
 from procur.accounts.tenancy import scope_to_user
 
 _COST = DecimalField(max_digits=12, decimal_places=6)
@@ -20,6 +20,35 @@ _COST = DecimalField(max_digits=12, decimal_places=6)
 
 def quotes_for_user(user) -> QuerySet[Quote]:
     return scope_to_user(Quote.objects.all(), user).prefetch_related("negotiations__supplier")
+
+
+def quotes_for_dashboard(user) -> QuerySet[Quote]:
+    """The user's quotes, each marked ``has_unread`` when it has notifications they have not
+    read (the dashboard's marker)."""
+    unread = unread_notifications(user).filter(quote=OuterRef("pk"))
+    return quotes_for_user(user).annotate(has_unread=Exists(unread))
+
+
+def unread_notifications(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user, read_at__isnull=True)
+
+
+# The badge counts up to this many ("99+" beyond): its query reads at most this many index rows.
+UNREAD_BADGE_CAP = 100
+
+
+def unread_notification_count(user) -> int:
+    """The badge's count: the user's unread notifications, up to ``UNREAD_BADGE_CAP``."""
+    return unread_notifications(user)[:UNREAD_BADGE_CAP].count()
+
+
+def notifications_for_user(user) -> QuerySet[Notification]:
+    """The user's notifications, newest first, with their quote and supplier loaded."""
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("quote", "negotiation__supplier")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def token_total(calls: str):

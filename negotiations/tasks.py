@@ -5,9 +5,10 @@ Services enqueue them by name, after commit (``negotiations.after_commit``).
 
 import structlog
 from celery import shared_task
+from django.conf import settings
 
 from negotiations import services
-from negotiations.after_commit import TURN_TASK
+from negotiations.after_commit import NOTIFICATION_EMAILS_TASK, TURN_TASK
 
 logger = structlog.get_logger(__name__)
 
@@ -38,3 +39,28 @@ def negotiation_turn(self, negotiation_id: int, turn: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.result
+
+
+# Tries after the first failed send: with the backoff doubling from PROCUR_EMAIL_RETRY_SECONDS
+# (30 s by default), the last is about half an hour after the first.
+NOTIFICATION_EMAIL_RETRIES = 6
+
+
+@shared_task(
+    name=NOTIFICATION_EMAILS_TASK,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=NOTIFICATION_EMAIL_RETRIES,
+    ignore_result=True,
+)
+def notification_emails(self, notification_ids: list[int]) -> None:
+    """Email these notifications; the ones the mail server refused are tried again, with
+    backoff. Sending is idempotent (each notification records when it was emailed)."""
+    failed = services.notification_emails_send(notification_ids=notification_ids)
+    if not failed:
+        return
+    if self.request.retries >= self.max_retries:
+        logger.error("notification emails given up", failed=failed, tries=self.request.retries + 1)
+        return
+    raise self.retry(countdown=settings.PROCUR_EMAIL_RETRY_SECONDS * 2**self.request.retries)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from negotiations import views
+from negotiations import notification_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -18,5 +18,13 @@ urlpatterns = [
         "negotiations/<int:pk>/<slug:action>/",
         views.negotiation_action,
         name="negotiation_action",
+    ),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path(
+        "settings/notifications/",
+        notification_views.notification_settings,
+        name="notification_settings",
     ),
 ]

@@ -94,7 +94,7 @@ def _fragment_or_redirect(
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     filters = QuoteFilter(
-        request.GET or None, queryset=selectors.quotes_for_user(request.user), request=request
+        request.GET or None, queryset=selectors.quotes_for_dashboard(request.user), request=request
     )
     page = Paginator(filters.qs, QUOTES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -171,7 +171,10 @@ def quote_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def quote_room(request: HttpRequest, pk: int) -> HttpResponse:
-    room = load_room(_get_quote_for_user(request, pk), with_transcripts=True)
+    quote = _get_quote_for_user(request, pk)
+    # Opening the room is reading what the quote's notifications said (the badge counts after).
+    services.notifications_mark_read(user=request.user, quote=quote)
+    room = load_room(quote, with_transcripts=True)
     return render(request, "negotiations/room.html", {"room": room, "quote": room.quote})
 
 

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "negotiations.context_processors.notifications",
             ],
         },
     },
@@ -249,6 +250,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Procur <procur@local
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The address people reach Procur at: the links in emails (a supplier's invitation) start here.
 PROCUR_BASE_URL = env.str("PROCUR_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A staff notification's email the mail server refused is tried again after this many seconds,
+# doubling each time (six more tries).
+PROCUR_EMAIL_RETRY_SECONDS = env.float("PROCUR_EMAIL_RETRY_SECONDS", default=30.0)
 # How often beat's sweep ends negotiations whose invited supplier missed its reply deadline and
 # sends the half-time reminders.
 PROCUR_REPLY_SWEEP_SECONDS = env.float("PROCUR_REPLY_SWEEP_SECONDS", default=30.0)

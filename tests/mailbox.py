@@ -17,6 +17,10 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        # The next this many messages are refused with a 451 ("try again later"), as a mail server
+        # that is busy or greylisting does; ``refused`` counts those refusals.
+        self.refuse_next = 0
+        self.refused = 0
         self._arrived = threading.Condition()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -24,6 +28,10 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls it by this name
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._arrived:
+            if self.refuse_next:
+                self.refuse_next -= 1
+                self.refused += 1
+                return "451 4.3.0 Try again later"
             self.messages.append(message)
             self._arrived.notify_all()
         return "250 Message accepted for delivery"

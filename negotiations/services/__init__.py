@@ -6,6 +6,13 @@ from negotiations.services.evaluation import (
     quote_close_without_award,
     quote_evaluate,
 )
+from negotiations.services.notifications import (
+    notification_emails_send,
+    notification_mark_read,
+    notification_settings_save,
+    notifications_mark_read,
+    notify,
+)
 from negotiations.services.quotes import (
     brand_profile_choices,
     invited_supplier_errors,
@@ -40,6 +47,11 @@ __all__ = [
     "negotiation_requeue",
     "negotiation_resume",
     "negotiation_retry",
+    "notification_emails_send",
+    "notification_mark_read",
+    "notification_settings_save",
+    "notifications_mark_read",
+    "notify",
     "quote_award",
     "quote_cancel",
     "quote_close_without_award",

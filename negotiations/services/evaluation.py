@@ -12,6 +12,7 @@ from negotiations.models import (
     Message,
     Negotiation,
     NegotiationStatus,
+    NotificationKind,
     Quote,
     QuoteStatus,
     Sender,
@@ -19,6 +20,7 @@ from negotiations.models import (
 from negotiations.services import deal_quality
 from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
+from negotiations.services.notifications import notify
 from negotiations.services.preferences import brand_preferences, lead_time_limit_days
 from negotiations.services.summary import negotiations_summarise
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
@@ -41,6 +43,11 @@ def negotiation_ended(negotiation: Negotiation) -> None:
         return
     if all(n.is_ended for n in quote.negotiations.all()):
         _evaluate(quote)
+        notify(
+            quote=quote,
+            kind=NotificationKind.AWAITING_APPROVAL,
+            text=f"{quote} awaits approval. {quote.recommendation['summary']}",
+        )
 
 
 def quote_evaluate(*, quote: Quote) -> Quote:

@@ -50,11 +50,13 @@ from negotiations.models import (
     Message,
     Negotiation,
     NegotiationStatus,
+    NotificationKind,
     Quote,
     Sender,
 )
 from negotiations.services.context import PreparedTurn, load_negotiation, prepare_turn
 from negotiations.services.evaluation import negotiation_ended
+from negotiations.services.notifications import notify
 from negotiations.services.preferences import brand_preferences
 from negotiations.services.transcript import append_message, lock_negotiation
 
@@ -380,6 +382,12 @@ def _commit(
         negotiation.status = NegotiationStatus.WALKED_AWAY
     elif question_asked:
         negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
+        notify(
+            quote=negotiation.quote,
+            kind=NotificationKind.QUESTION,
+            text=f"The brand agent negotiating with {negotiation.supplier.name} asks: {question}",
+            negotiation=negotiation,
+        )
     elif side is Side.SUPPLIER and negotiation.round >= context.state.max_rounds:
         negotiation.status = NegotiationStatus.IMPASSE
         append_message(

@@ -9,7 +9,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Model
 
-from negotiations.models import AgentCall, Message, Negotiation, Quote, QuoteStatus
+from negotiations.models import (
+    AgentCall,
+    Message,
+    Negotiation,
+    Notification,
+    NotificationKind,
+    Quote,
+    QuoteStatus,
+)
 from procur.accounts.models import Organisation, User
 from tests.factories import (
     AgentCallFactory,
@@ -37,6 +45,7 @@ class Tenant:
     message: Message
     agent_call: AgentCall
     group: Group
+    notification: Notification
 
     def object_of(self, model: type[Model]) -> Model:
         for value in vars(self).values():
@@ -66,6 +75,13 @@ def tenant(label: str) -> Tenant:
         message=message,
         agent_call=AgentCallFactory(negotiation=negotiation),
         group=Group.objects.create(name=f"{label} group"),
+        notification=Notification.objects.create(
+            user=user,
+            kind=NotificationKind.QUESTION,
+            quote=quote,
+            negotiation=negotiation,
+            text=f"{label} brand agent asks about partial shipments",
+        ),
     )
 
 
@@ -90,6 +106,9 @@ def our_staff(ours) -> User:
             content_type__app_label__in=["negotiations", "vendors", "accounts", "ops"]
         )
     )
+    # A notification opens for its own user alone: the control requests (as this user) reach
+    # ours because it is theirs.
+    Notification.objects.filter(pk=ours.notification.pk).update(user=staff)
     return staff
 
 

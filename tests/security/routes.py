@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from negotiations.models import Negotiation, Quote
+from negotiations.models import Negotiation, Notification, Quote
 from negotiations.views import NEGOTIATION_ACTIONS, QUOTE_ACTIONS
 from procur.accounts.models import User
 from tests.security.conftest import Tenant
@@ -25,6 +25,7 @@ MODEL_OF_SEGMENT: dict[str, type[Model]] = {
     "quotes": Quote,
     "negotiations": Negotiation,
     "suppliers": Supplier,
+    "notifications": Notification,
     "user": User,
 }
 OBJECT_PARAMETERS = {"pk", "id", "object_id", "quote_id"}
