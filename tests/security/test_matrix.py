@@ -57,7 +57,13 @@ def leaked(response) -> bool:
 
 def test_the_matrix_covers_every_kind_of_route():
     names = {route.name for route in ROUTES}
-    assert {"quote_room", "negotiation_action", "supplier_edit", "ops_requeue"} <= names
+    assert {
+        "quote_room",
+        "negotiation_action",
+        "supplier_edit",
+        "ops_requeue",
+        "notification_open",
+    } <= names
     exports = {"quote_transcript_csv", "quote_record_json", "quote_award_pdf"}
     assert {*exports, "negotiation_transcript_csv"} <= names
     assert "admin:negotiations_message_change" in names
