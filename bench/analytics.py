@@ -38,6 +38,7 @@ from negotiations.models import (  # noqa: E402
 )
 from negotiations.services.summary import negotiations_summarise  # noqa: E402
 from procur.accounts.models import Organisation, User  # noqa: E402
+from records.analytics.summaries import summaries_rebuild  # noqa: E402
 from vendors.models import Supplier  # noqa: E402
 
 ORGANISATION = "Analytics bench"
@@ -169,10 +170,12 @@ def fill(negotiations: int) -> Organisation:
         f"WHERE n.quote_id IN (SELECT id FROM negotiations_quote WHERE organisation_id = "
         f"{organisation.pk})",
     )
-    # What negotiation_ended stores as each negotiation ends.
+    # What negotiation_ended stores as each negotiation ends, and the award as each quote is
+    # decided: the negotiations' summaries, then the daily summary rows.
     negotiations_summarise(
         Negotiation.objects.filter(quote__organisation=organisation, status__in=ENDED_STATUSES)
     )
+    summaries_rebuild(organisations=[organisation.pk])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return organisation

@@ -6,3 +6,11 @@ class RecordsConfig(AppConfig):
 
     name = "records"
     verbose_name = "Records and analytics"
+
+    def ready(self) -> None:
+        from negotiations.signals import quote_figures_changed
+        from records.analytics.summaries import on_quote_figures_changed
+
+        quote_figures_changed.connect(
+            on_quote_figures_changed, dispatch_uid="records-daily-summaries"
+        )

@@ -22,7 +22,7 @@ from negotiations.services.errors import ProcurError
 from negotiations.services.history import record_action
 from negotiations.services.notifications import notify
 from negotiations.services.preferences import brand_preferences, lead_time_limit_days
-from negotiations.services.summary import negotiations_summarise
+from negotiations.services.summary import figures_changed, negotiations_summarise
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 # What paying later is worth to the brand: the cost of capital, per year.
@@ -39,15 +39,16 @@ def negotiation_ended(negotiation: Negotiation) -> None:
     """
     negotiations_summarise(Negotiation.objects.filter(pk=negotiation.pk))
     quote = lock_quote(negotiation.quote_id)
-    if quote.status != QuoteStatus.NEGOTIATING:
-        return
-    if all(n.is_ended for n in quote.negotiations.all()):
+    if quote.status == QuoteStatus.NEGOTIATING and all(
+        n.is_ended for n in quote.negotiations.all()
+    ):
         _evaluate(quote)
         notify(
             quote=quote,
             kind=NotificationKind.AWAITING_APPROVAL,
             text=f"{quote} awaits approval. {quote.recommendation['summary']}",
         )
+    figures_changed(quote)
 
 
 def quote_evaluate(*, quote: Quote) -> Quote:
@@ -352,6 +353,7 @@ def quote_award(*, quote: Quote, negotiation: Negotiation, author) -> Quote:
         quote.awarded_by = author
         quote.awarded_at = timezone.now()
         quote.save(update_fields=["status", "awarded_negotiation", "awarded_by", "awarded_at"])
+        figures_changed(quote)
         push_quote(quote.pk)
     return quote
 
@@ -371,5 +373,6 @@ def quote_close_without_award(*, quote: Quote, author) -> Quote:
         quote.closed_by = author
         quote.closed_at = timezone.now()
         quote.save(update_fields=["status", "closed_by", "closed_at"])
+        figures_changed(quote)
         push_quote(quote.pk)
     return quote

@@ -21,6 +21,7 @@ from negotiations.services.context import next_side
 from negotiations.services.errors import ProcurError
 from negotiations.services.evaluation import negotiation_ended
 from negotiations.services.history import record_action
+from negotiations.services.summary import figures_changed, negotiations_summarise
 from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
 
 MAX_TEXT = 2000
@@ -256,6 +257,7 @@ def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
         if quote.status != QuoteStatus.NEGOTIATING:
             quote.status, quote.recommendation, quote.ended_at = QuoteStatus.NEGOTIATING, None, None
             quote.save(update_fields=["status", "recommendation", "ended_at"])
+        figures_changed(quote)  # no longer an ended negotiation
         push_state(negotiation)
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
     return negotiation
@@ -329,5 +331,8 @@ def quote_cancel(*, quote: Quote, author=None) -> Quote:
         quote.ended_at = timezone.now()
         record_action(quote, author, "Cancelled the quote")
         quote.save(update_fields=["status", "ended_at"])
+        # What negotiation_ended stores for each negotiation just cancelled.
+        negotiations_summarise(quote.negotiations.all())
+        figures_changed(quote)
         push_quote(quote.pk)
     return quote

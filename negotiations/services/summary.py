@@ -9,7 +9,8 @@ from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, 
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
-from negotiations.models import AgentCall, Message, Negotiation, Sender
+from negotiations.models import AgentCall, Message, Negotiation, Quote, Sender
+from negotiations.signals import quote_figures_changed
 
 PRICE = DecimalField(max_digits=12, decimal_places=2)
 COST = DecimalField(max_digits=12, decimal_places=6)
@@ -52,3 +53,9 @@ def negotiations_summarise(negotiations: QuerySet[Negotiation]) -> int:
         staff_messages=staff_message_count(),
         llm_cost_usd=agent_call_cost(),
     )
+
+
+def figures_changed(quote: Quote) -> None:
+    """Announce that the figures of ``quote`` or of its negotiations changed, inside the changing
+    transaction (``records`` recomputes the analytics' daily summary of the quote's day)."""
+    quote_figures_changed.send(sender=Quote, quote=quote)

@@ -3,25 +3,23 @@ so the page costs the same handful of queries whatever the number of negotiation
 
 The period is the quotes *created* in it (dates in the user's time zone). Money figures are per
 currency; a quote's figures count once it is awarded, at its awarded negotiation's agreed price.
+
+The figures are sums of the daily summary rows (``records/analytics/summaries.py``) over the
+whole UTC days of the period, plus the same sums read live over the rest: the negotiations still
+running, the quotes still negotiating, and the quotes of the part-days at the period's edges (and,
+away from UTC, of the days that straddle a local month, so that each month's savings are exact).
 """
 
+import operator
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import (
-    Avg,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import DecimalField, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from negotiations.models import (
@@ -31,12 +29,20 @@ from negotiations.models import (
     Negotiation,
     NegotiationStatus,
     Quote,
+    QuoteStatus,
     Sender,
 )
 from procur.accounts.models import Organisation
+from records.analytics.summaries import (
+    day_of,
+    day_start,
+    negotiation_sums,
+    quote_sums,
+    with_price,
+)
+from records.models import DailyQuoteSummary, DailySummary
 
-MONEY = DecimalField(max_digits=18, decimal_places=2)
-RATIO = DecimalField(max_digits=12, decimal_places=6)
+RATIO = DecimalField(max_digits=20, decimal_places=6)
 CENT = Decimal("0.01")
 # Baselines of the savings, as the page names them.
 BASELINES = {
@@ -44,6 +50,7 @@ BASELINES = {
     "first_offer": "the supplier's first offer",
     "list_price": "the supplier's list price (as in the directory today)",
 }
+RUNNING_STATUSES = [s for s in NegotiationStatus.values if s not in ENDED_STATUSES]
 
 
 @dataclass(frozen=True)
@@ -102,43 +109,154 @@ class Analytics:
         return (self.llm_cost / self.quotes).quantize(Decimal("0.0001")) if self.quotes else None
 
 
-def _with_prices(negotiations: QuerySet[Negotiation]) -> QuerySet[Negotiation]:
-    return negotiations.annotate(
-        price=Cast(KT("final_terms__unit_price"), MONEY), first_offer=F("first_offer_price")
+Instants = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period's instants, the runs of summary days in it (``[first, after)``: whole UTC days,
+    each within one local month) and the instants left over, read live."""
+
+    since: datetime
+    until: datetime
+    runs: list[tuple[date, date]]
+    live: list[Instants]
+
+
+def _day_bounds(start: date, end: date) -> Instants:
+    """The period as instants in the current time zone: from the start of ``start`` to the
+    start of the day after ``end`` (a range the created_at index can serve)."""
+    zone = timezone.get_current_timezone()
+    first = datetime.combine(start, time.min, tzinfo=zone)
+    return first, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def _local_month(instant: datetime) -> tuple[int, int]:
+    local = timezone.localtime(instant)
+    return local.year, local.month
+
+
+def split_period(since: datetime, until: datetime) -> Period:
+    runs: list[tuple[date, date]] = []
+    day = day_of(since) + timedelta(days=0 if day_start(day_of(since)) == since else 1)
+    while day_start(day + timedelta(days=1)) <= until:
+        after = day + timedelta(days=1)
+        last_moment = day_start(after) - timedelta(microseconds=1)
+        if _local_month(day_start(day)) == _local_month(last_moment):
+            if runs and runs[-1][1] == day:
+                runs[-1] = (runs[-1][0], after)
+            else:
+                runs.append((day, after))
+        day = after
+    live, cursor = [], since
+    for first, after in runs:
+        if day_start(first) > cursor:
+            live.append((cursor, day_start(first)))
+        cursor = day_start(after)
+    if cursor < until:
+        live.append((cursor, until))
+    return Period(since, until, runs, live)
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    """Any of the conditions (none: nothing matches)."""
+    return reduce(operator.or_, conditions, Q(pk__in=[]))
+
+
+def _within(field: str, ranges: Iterable[Instants]) -> Q:
+    return _any(Q(**{f"{field}__gte": low, f"{field}__lt": high}) for low, high in ranges)
+
+
+GROUP = ("supplier_id", "supplier__name", "supplier__list_price")
+
+
+def _summary_days(period: Period) -> Q:
+    return _any(Q(day__gte=first, day__lt=after) for first, after in period.runs)
+
+
+def _negotiation_rows(
+    organisation: Organisation, period: Period
+) -> tuple[list[dict], QuerySet[Negotiation]]:
+    """The negotiations' sums by supplier, currency and month of creation, from the summary
+    rows and then live (two queries); and the negotiations still running."""
+    summary = (
+        DailySummary.objects.filter(organisation=organisation)
+        .filter(_summary_days(period))
+        .values(*GROUP, "currency", month=TruncMonth("day"))
+        .annotate(**{name: Sum(name) for name in negotiation_sums()})
+        .order_by()
     )
+    negotiations = Negotiation.objects.filter(
+        quote__organisation=organisation,
+        quote__created_at__gte=period.since,
+        quote__created_at__lt=period.until,
+        quote__started_at__isnull=False,
+    )
+    running = Q(status__in=RUNNING_STATUSES)
+    read_live = (
+        with_price(negotiations.filter(running | _within("quote__created_at", period.live)))
+        .values(*GROUP, currency=F("quote__currency"), month=TruncMonth("quote__created_at"))
+        .annotate(**negotiation_sums())
+        .order_by()
+    )
+    return [*summary, *read_live], negotiations.filter(running)
 
 
-def _awarded(awarded: QuerySet[Negotiation]) -> tuple[list[Money], str, list]:
+def _quote_figures(organisation: Organisation, period: Period) -> dict:
+    """Quotes started, quotes decided and their time to close: summary rows plus live."""
+    summary = DailyQuoteSummary.objects.filter(organisation=organisation).filter(
+        _summary_days(period)
+    )
+    read_live = Quote.objects.filter(
+        Q(status=QuoteStatus.NEGOTIATING) | _within("created_at", period.live),
+        organisation=organisation,
+        created_at__gte=period.since,
+        created_at__lt=period.until,
+        started_at__isnull=False,
+    )
+    figures = read_live.aggregate(**quote_sums())
+    for name, total in summary.aggregate(**{name: Sum(name) for name in figures}).items():
+        figures[name] += total or type(figures[name])()
+    return figures
+
+
+def _running_effort(running: QuerySet[Negotiation]) -> tuple[int, Decimal]:
+    """Staff messages and LLM cost of the negotiations still running (few), read live: the
+    ended ones' are stored in their summaries."""
+    staff = Message.objects.filter(negotiation__in=running, sender=Sender.STAFF).count()
+    cost = AgentCall.objects.filter(negotiation__in=running).aggregate(
+        cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
+    )["cost"]
+    return staff, cost
+
+
+def _cents(value: Decimal | None) -> Decimal:
+    return (value or Decimal(0)).quantize(CENT)
+
+
+def _money(rows: list[dict]) -> tuple[list[Money], str, list[tuple[date, Decimal]]]:
     """The money figures per currency, and the savings against target per month in the currency
-    with the most spend: one query grouped by currency and month."""
-    quantity = F("quote__quantity")
-
-    def saved_against(baseline) -> Sum:
-        return Sum(ExpressionWrapper((baseline - F("price")) * quantity, output_field=MONEY))
-
-    rows = list(
-        _with_prices(awarded)
-        .annotate(month=TruncMonth("quote__created_at"))
-        .values("quote__currency", "month")
-        .annotate(
-            quotes=Count("pk"),
-            spend=Sum(ExpressionWrapper(F("price") * quantity, output_field=MONEY)),
-            vs_target=saved_against(F("quote__target_price")),
-            vs_first=saved_against(F("first_offer")),
-            vs_list=saved_against(F("supplier__list_price")),
-        )
-        .order_by("month")
-    )
-    totals: dict[str, dict[str, Decimal]] = {}
+    with the most spend."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    months: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
     for row in rows:
-        total = totals.setdefault(row["quote__currency"], defaultdict(Decimal))
-        for key in ("quotes", "spend", "vs_target", "vs_first", "vs_list"):
-            total[key] += row[key] or 0
+        if not row["awards"]:
+            continue
+        total = totals[row["currency"]]
+        total["awards"] += row["awards"]
+        total["spend"] += row["spend"]
+        total["vs_target"] += row["savings_vs_target"]
+        total["vs_first"] += row["savings_vs_first_offer"]
+        # Against the list price as it is today: list price x units bought - what they cost.
+        total["vs_list"] += row["supplier__list_price"] * row["awarded_quantity"] - row["spend"]
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        months[row["currency"], month] += row["savings_vs_target"]
     money = sorted(
         (
             Money(
                 currency=currency,
-                awarded_quotes=int(total["quotes"]),
+                awarded_quotes=int(total["awards"]),
                 spend=_cents(total["spend"]),
                 savings_vs_target=_cents(total["vs_target"]),
                 savings_vs_first_offer=_cents(total["vs_first"]),
@@ -149,118 +267,67 @@ def _awarded(awarded: QuerySet[Negotiation]) -> tuple[list[Money], str, list]:
         key=lambda m: -m.spend,
     )
     currency = money[0].currency if money else ""
-    by_month = [
-        (row["month"].date(), _cents(row["vs_target"]))
-        for row in rows
-        if row["quote__currency"] == currency
-    ]
+    by_month = sorted(
+        (month, _cents(saved)) for (of, month), saved in months.items() if of == currency
+    )
     return money, currency, by_month
 
 
-def _cents(value: Decimal | None) -> Decimal:
-    return (value or Decimal(0)).quantize(CENT)
-
-
-def _suppliers(negotiations: QuerySet[Negotiation]) -> list[SupplierFigures]:
-    agreed = Q(status=NegotiationStatus.AGREED)
-    discount = ExpressionWrapper(
-        (F("first_offer") - F("price")) * 100 / F("first_offer"), output_field=RATIO
-    )
-    rows = (
-        _with_prices(negotiations)
-        .values("supplier_id", "supplier__name")
-        .annotate(
-            total=Count("pk"),
-            deals=Count("pk", filter=agreed),
-            awards=Count("pk", filter=Q(award_of__isnull=False)),
-            mean_discount=Avg(discount, filter=agreed & Q(first_offer__gt=0)),
+def _suppliers(rows: list[dict]) -> list[SupplierFigures]:
+    totals: dict[int, dict] = {}
+    for row in rows:
+        total = totals.setdefault(
+            row["supplier_id"], defaultdict(Decimal, name=row["supplier__name"])
         )
-        .order_by("supplier__name")
-    )
+        for name in ("negotiations", NegotiationStatus.AGREED, "awards", "discount_sum"):
+            total[name] += row[name]
+        total["discounts"] += row["discounts"]
     return [
         SupplierFigures(
-            supplier_id=row["supplier_id"],
-            name=row["supplier__name"],
-            negotiations=row["total"],
-            deals=row["deals"],
-            awards=row["awards"],
-            win_rate=row["awards"] / row["total"] if row["total"] else None,
+            supplier_id=supplier_id,
+            name=total["name"],
+            negotiations=int(total["negotiations"]),
+            deals=int(total[NegotiationStatus.AGREED]),
+            awards=int(total["awards"]),
+            win_rate=int(total["awards"]) / int(total["negotiations"]),
             mean_discount=(
-                row["mean_discount"].quantize(Decimal("0.1"))
-                if row["mean_discount"] is not None
+                (total["discount_sum"] / total["discounts"]).quantize(Decimal("0.1"))
+                if total["discounts"]
                 else None
             ),
         )
-        for row in rows
+        for supplier_id, total in sorted(totals.items(), key=lambda item: item[1]["name"])
     ]
 
 
-def _running_effort(negotiations: QuerySet[Negotiation]) -> tuple[int, Decimal]:
-    """Staff messages and LLM cost of the negotiations still running (few), read live: the
-    ended ones' are stored in their summaries."""
-    running = negotiations.exclude(status__in=ENDED_STATUSES)
-    staff = Message.objects.filter(negotiation__in=running, sender=Sender.STAFF).count()
-    cost = AgentCall.objects.filter(negotiation__in=running).aggregate(
-        cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
-    )["cost"]
-    return staff, cost
-
-
-def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """The period as instants in the current time zone: from the start of ``start`` to the
-    start of the day after ``end`` (a range the created_at index can serve)."""
-    zone = timezone.get_current_timezone()
-    first = datetime.combine(start, time.min, tzinfo=zone)
-    return first, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
-
-
 def analytics_for(organisation: Organisation, start: date, end: date) -> Analytics:
-    since, until = _day_bounds(start, end)
-    quotes = Quote.objects.filter(
-        organisation=organisation,
-        created_at__gte=since,
-        created_at__lt=until,
-        started_at__isnull=False,
-    )
-    # The same conditions through the negotiation's own join to its quote (a subquery of quotes
-    # would join the quotes twice in the queries that also read the quote's columns).
-    negotiations = Negotiation.objects.filter(
-        quote__organisation=organisation,
-        quote__created_at__gte=since,
-        quote__created_at__lt=until,
-        quote__started_at__isnull=False,
-    )
-    ended = negotiations.filter(status__in=ENDED_STATUSES)
-    money, chart_currency, by_month = _awarded(negotiations.filter(award_of__isnull=False))
+    period = split_period(*_day_bounds(start, end))
+    rows, running = _negotiation_rows(organisation, period)
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        for name in (*ENDED_STATUSES, "rounds", "staff_messages", "llm_cost_usd"):
+            sums[name] += row[name]
+    ended = int(sum(sums[status] for status in ENDED_STATUSES))
     labels = dict(NegotiationStatus.choices)
-    counts = ended.aggregate(
-        ended=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in ENDED_STATUSES},
-        rounds=Avg("round"),
-        staff=Coalesce(Sum("staff_messages"), 0),
-        cost=Coalesce(Sum("llm_cost_usd"), Decimal(0), output_field=RATIO),
-    )
-    closing = quotes.aggregate(
-        quotes=Count("pk"),
-        time_to_close=Avg(Coalesce("awarded_at", "closed_at") - F("started_at")),
-    )
-    mix = sorted((-counts[status], status) for status in ENDED_STATUSES if counts[status])
-    running_staff, running_cost = _running_effort(negotiations)
+    mix = sorted((-int(sums[status]), status) for status in ENDED_STATUSES if sums[status])
+    money, chart_currency, by_month = _money(rows)
+    quotes = _quote_figures(organisation, period)
+    running_staff, running_cost = _running_effort(running)
     return Analytics(
         start=start,
         end=end,
-        quotes=closing["quotes"],
+        quotes=quotes["quotes"],
         money=money,
-        negotiations_ended=counts["ended"],
-        negotiations_agreed=counts[NegotiationStatus.AGREED],
-        mean_rounds=(
-            Decimal(counts["rounds"]).quantize(Decimal("0.1")) if counts["rounds"] else None
+        negotiations_ended=ended,
+        negotiations_agreed=int(sums[NegotiationStatus.AGREED]),
+        mean_rounds=(sums["rounds"] / ended).quantize(Decimal("0.1")) if ended else None,
+        mean_time_to_close=(
+            quotes["time_to_close"] / quotes["decided"] if quotes["decided"] else None
         ),
-        mean_time_to_close=closing["time_to_close"],
-        interventions=counts["staff"] + running_staff,
-        llm_cost=counts["cost"] + running_cost,
+        interventions=int(sums["staff_messages"]) + running_staff,
+        llm_cost=sums["llm_cost_usd"] + running_cost,
         outcome_mix=[(labels[status], -negative) for negative, status in mix],
         savings_by_month=by_month,
         chart_currency=chart_currency,
-        suppliers=_suppliers(negotiations),
+        suppliers=_suppliers(rows),
     )

@@ -4,8 +4,10 @@ import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from negotiations.models import (
     ENDED_STATUSES,
@@ -17,8 +19,9 @@ from negotiations.models import (
     QuoteStatus,
     Sender,
 )
-from negotiations.services.summary import negotiations_summarise
+from negotiations.services.summary import figures_changed, negotiations_summarise
 from records.analytics.figures import analytics_for
+from records.models import DailySummary
 from tests.factories import NegotiationFactory, QuoteFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,12 +172,17 @@ def fixture(organisation):
             offers=[(S, "8.00")],
         ),
     )
-    # What negotiation_ended stores for each negotiation as it ends.
+    # What negotiation_ended and the award store as each negotiation ends and each quote is
+    # decided: the negotiations' summaries, then the day's summary rows.
     negotiations_summarise(Negotiation.objects.filter(status__in=ENDED_STATUSES))
+    for quote in Quote.objects.all():
+        figures_changed(quote)
     return organisation
 
 
 def test_the_money_figures_with_each_baseline(fixture):
+    # The ended negotiations are read from the daily summary rows, the running one live.
+    assert DailySummary.objects.filter(organisation=fixture).count() == 7
     figures = analytics_for(fixture, START, END)
     assert figures.quotes == 3  # Q1, Q2, Q3 (the draft never started)
     [usd] = figures.money
@@ -269,3 +277,31 @@ def test_the_date_fields_show_the_default_period(staff_client, fixture):
     page = response.content.decode()
     assert f'value="{figures.start.isoformat()}"' in page
     assert f'value="{figures.end.isoformat()}"' in page
+
+
+def test_a_quote_created_near_midnight_counts_in_the_users_own_day_and_month(organisation):
+    """31 January 23:30 UTC is 1 February in Paris: that UTC day straddles Paris's months, so it
+    is read live rather than from its summary row."""
+    supplier = SupplierFactory(organisation=organisation, list_price=Decimal("2.50"))
+    late = _quote(
+        organisation,
+        datetime(2026, 1, 31, 23, 30, tzinfo=UTC),
+        quantity=100,
+        target="2.00",
+        status=QuoteStatus.AWARDED,
+        decided_after=timedelta(hours=1),
+    )
+    deal = _negotiation(late, supplier, 1, status=AGREED, rounds=2, final="1.50", offers=[(S, "2")])
+    _award(late, deal)
+    negotiations_summarise(Negotiation.objects.filter(pk=deal.pk))
+    figures_changed(late)
+    february = (date(2026, 2, 1), date(2026, 2, 28))
+    with timezone.override(ZoneInfo("Europe/Paris")):
+        figures = analytics_for(organisation, *february)
+        assert figures.savings_by_month == [(date(2026, 2, 1), Decimal("50.00"))]  # 0.50 x 100
+        assert (figures.quotes, figures.mean_time_to_close) == (1, timedelta(hours=1))
+        assert figures.suppliers[0].mean_discount == Decimal("25.0")  # 0.50 / 2.00
+        assert figures.money[0].savings_vs_list_price == Decimal("100.00")  # 1.00 x 100
+    assert analytics_for(organisation, *february).quotes == 0  # UTC: still January
+    figures = analytics_for(organisation, date(2026, 1, 1), date(2026, 2, 28))
+    assert figures.savings_by_month == [(date(2026, 1, 1), Decimal("50.00"))]
