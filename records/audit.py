@@ -7,11 +7,15 @@ Read from three stored records, no table of its own:
 - the model history of its suppliers: edits made while the quote was open;
 - staff messages of its negotiations: guidance and answers, and the notes of a pause, resume,
   cancel or retry, which carry their author.
+
+One human action is one entry: a quote-wide pause, resume or guidance writes a note in each
+negotiation, shown as one entry naming every supplier; the notes of a quote-wide cancel are
+that cancellation's, already listed from the quote's history.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -37,6 +41,10 @@ LIFECYCLE_FIELDS = frozenset(
 )
 # Staff messages that record what someone did (a system note carries its author only then).
 STAFF_ACTIONS = {"guidance": "Guidance", "answer": "Answered the brand agent's question"}
+# The notes one quote-wide action writes, one per negotiation, in one transaction: well within
+# a second of each other, and far quicker than a person acts twice.
+ONE_ACTION = timedelta(seconds=1)
+CANCELLED_QUOTE = "Cancelled the quote"
 
 
 @dataclass(frozen=True)
@@ -115,29 +123,69 @@ def _supplier_entries(quote: Quote) -> Iterable[AuditEntry]:
             )
 
 
-def _message_entries(quote: Quote) -> Iterable[AuditEntry]:
+def _same_action(entry: AuditEntry, first: AuditEntry, suppliers: str) -> bool:
+    return (
+        (entry.who, entry.action, entry.detail) == (first.who, first.action, first.detail)
+        and entry.at - first.at <= ONE_ACTION
+        and entry.supplier not in suppliers.split(", ")
+    )
+
+
+def _one_per_action(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The notes of one action in several negotiations (in time order) as one entry naming
+    every supplier."""
+    grouped: list[tuple[AuditEntry, str]] = []  # (first note, suppliers so far)
+    for entry in entries:
+        if grouped and _same_action(entry, *grouped[-1]):
+            first, suppliers = grouped[-1]
+            grouped[-1] = (first, f"{suppliers}, {entry.supplier}")
+        else:
+            grouped.append((entry, entry.supplier))
+    return [replace(first, supplier=suppliers) for first, suppliers in grouped]
+
+
+def _message_entries(quote: Quote) -> list[AuditEntry]:
     messages = (
         Message.objects.filter(negotiation__quote=quote, author__isnull=False)
         .select_related("author", "negotiation__supplier")
         .order_by("created_at", "pk")
     )
+    entries = []
     for message in messages:
         if message.sender == Sender.STAFF:
             action = STAFF_ACTIONS.get(message.action, "Message")
         else:  # "Paused by alice." and its kin (services/staff.py)
             action = message.text.split(" ", 1)[0] + " the negotiation"
-        yield AuditEntry(
-            message.created_at,
-            _name(message.author),
-            action,
-            message.text if message.sender == Sender.STAFF else "",
-            supplier=message.negotiation.supplier.name,
+        entries.append(
+            AuditEntry(
+                message.created_at,
+                _name(message.author),
+                action,
+                message.text if message.sender == Sender.STAFF else "",
+                supplier=message.negotiation.supplier.name,
+            )
         )
+    return _one_per_action(entries)
+
+
+def _part_of_cancelling_the_quote(entry: AuditEntry, quote_entries: list[AuditEntry]) -> bool:
+    return entry.action == "Cancelled the negotiation" and any(
+        other.action == CANCELLED_QUOTE
+        and other.who == entry.who
+        and timedelta(0) <= other.at - entry.at <= ONE_ACTION
+        for other in quote_entries
+    )
 
 
 def audit_trail(quote: Quote) -> list[AuditEntry]:
     """Every human action on the quote, oldest first."""
-    entries = [*_quote_entries(quote), *_supplier_entries(quote), *_message_entries(quote)]
+    quote_entries = list(_quote_entries(quote))
+    notes = [
+        entry
+        for entry in _message_entries(quote)
+        if not _part_of_cancelling_the_quote(entry, quote_entries)
+    ]
+    entries = [*quote_entries, *_supplier_entries(quote), *notes]
     return sorted(entries, key=lambda entry: entry.at)
 
 

@@ -19,13 +19,39 @@
         return { element: element, at: time ? Date.parse(time.getAttribute("datetime")) : 0, index: index };
       })
       .sort(function (a, b) { return a.at - b.at || a.index - b.index; });
+    // Each column's progress follows the messages shown: the round of its last one shown, and
+    // the negotiation's own round once all are back.
+    const columns = Array.from(document.querySelectorAll(".playback-columns .column"))
+      .map(function (column) {
+        const bar = column.querySelector("[role=progressbar]");
+        return {
+          bar: bar,
+          label: column.querySelector(".progress .small"),
+          messages: Array.from(column.querySelectorAll(".transcript [data-seq]")),
+          final: Number(bar.getAttribute("aria-valuenow")),
+          max: Number(bar.getAttribute("aria-valuemax")) || 1,
+        };
+      });
     let shown = 0;
     let timer = null;
     timeline.max = String(messages.length);
 
+    function showRounds() {
+      columns.forEach(function (column) {
+        let round = 0;
+        column.messages.forEach(function (message) {
+          if (!message.hidden) round = Math.max(round, Number(message.dataset.round) || 0);
+        });
+        if (shown === messages.length) round = column.final;
+        column.bar.setAttribute("aria-valuenow", String(round));
+        column.bar.firstElementChild.style.width = Math.min(100, round * 100 / column.max) + "%";
+        column.label.textContent = "round " + round + " of " + column.max;
+      });
+    }
     function show(count) {
       shown = Math.max(0, Math.min(count, messages.length));
       messages.forEach(function (message, index) { message.element.hidden = index >= shown; });
+      showRounds();
       timeline.value = String(shown);
       const last = shown ? messages[shown - 1] : null;
       position.textContent = shown + " of " + messages.length + " messages" +

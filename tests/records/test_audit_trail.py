@@ -1,11 +1,13 @@
 """The audit trail: every human action on a quote, with who, when and what, on its page."""
 
+from datetime import timedelta
 from html import escape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from negotiations.models import Quote
+from negotiations.models import Message, Quote, Sender
 from records.audit import audit_trail
 from tests.factories import QuoteFactory, SupplierFactory
 from tests.ui.test_quote_pages import valid_quote
@@ -49,9 +51,30 @@ def test_starting_cancelling_and_closing_are_recorded(staff_client, user, organi
     trail = _trail(quote)
     me = user.username
     started = "Started: negotiating with " + ", ".join(s.name for s in suppliers)
-    assert trail[:2] == [(me, "Created the request", ""), (me, started, "")]
-    assert sorted(trail[2:5]) == sorted((me, "Paused the negotiation", s.name) for s in suppliers)
-    assert trail[-1] == (me, "Cancelled the quote", "")
+    # One entry per action: the quote-wide pause names every supplier; the quote's cancellation
+    # is one entry, not one more per negotiation it cancelled.
+    paused = (me, "Paused the negotiation", ", ".join(s.name for s in suppliers))
+    assert trail == [
+        (me, "Created the request", ""),
+        (me, started, ""),
+        paused,
+        (me, "Cancelled the quote", ""),
+    ]
+
+
+def test_pauses_of_two_negotiations_a_moment_apart_are_two_actions(ended, user):
+    later = timezone.now() + timedelta(minutes=1)
+    for offset, negotiation in enumerate(ended.negotiations[:2]):
+        note = Message.objects.create(
+            negotiation=negotiation,
+            seq=100,
+            sender=Sender.SYSTEM,
+            text=f"Paused by {user.username}.",
+            author=user,
+        )
+        Message.objects.filter(pk=note.pk).update(created_at=later + timedelta(seconds=5 * offset))
+    paused = [e.supplier for e in audit_trail(ended.quote) if e.action == "Paused the negotiation"]
+    assert paused == [n.supplier.name for n in (ended.negotiations[2], *ended.negotiations[:2])]
 
 
 def test_an_admin_edit_of_the_request_names_the_fields_it_changed(admin_client, organisation):

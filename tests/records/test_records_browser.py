@@ -66,6 +66,8 @@ def test_exports_playback_and_analytics_in_the_browser(
     page.wait_for_selector("#playback [data-play]")
     total = stored.count()
     assert page.locator(".transcript [data-seq]:visible").count() == 0
+    # Each column's progress follows the messages shown: no round yet.
+    assert page.locator(".progress .small").all_inner_texts() == ["round 0 of 8"] * 3
     page.select_option("[data-speed]", "32")
     page.click("[data-play]")
     page.wait_for_function(
@@ -73,6 +75,7 @@ def test_exports_playback_and_analytics_in_the_browser(
         arg=total,
     )
     assert page.locator("[data-play]").inner_text() == "Play"  # it paused itself at the end
+    assert page.locator(".progress .small").all_inner_texts() == ["round 3 of 8"] * 3
     page.screenshot(path=SCREENSHOTS / "playback.png", full_page=True)
     page.fill("[data-timeline]", "5")
     page.dispatch_event("[data-timeline]", "input")
