@@ -17,22 +17,12 @@ from records.analytics.figures import analytics_for, split_period
 from records.analytics.summaries import summaries_rebuild
 from records.models import DailyQuoteSummary, DailySummary
 from tests.factories import MessageFactory, QuoteFactory, SupplierFactory
+from tests.records.conftest import terms
 
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 3, 10)
 CREATED = datetime(2026, 3, 10, 14, tzinfo=UTC)
-
-
-def _terms(price: str) -> dict:
-    return {
-        "unit_price": price,
-        "quantity": 1000,
-        "lead_time_days": 20,
-        "payment_terms_days": 30,
-        "warranty_months": 12,
-        "currency": "USD",
-    }
 
 
 @pytest.fixture
@@ -55,7 +45,7 @@ def quote(organisation) -> Quote:
             status=NegotiationStatus.ACTIVE,
             round=3,
         )
-        MessageFactory(negotiation=negotiation, seq=1, terms=_terms("2.40"))
+        MessageFactory(negotiation=negotiation, seq=1, terms=terms("2.40"))
     return quote
 
 
@@ -64,7 +54,7 @@ def _end(quote: Quote, supplier: str, status: str, price: str | None = None) -> 
     with transaction.atomic():
         negotiation = quote.negotiations.get(supplier__name=supplier)
         negotiation.status = status
-        negotiation.final_terms = _terms(price) if price else None
+        negotiation.final_terms = terms(price) if price else None
         negotiation.ended_at = timezone.now()
         negotiation.save()
         negotiation_ended(negotiation)
