@@ -37,6 +37,11 @@ class DailySummary(models.Model):
     walked_away = _count()
     cancelled = _count()
     failed = _count()
+    no_reply = _count()
+    # Invited (real) suppliers: their ended negotiations, and those that did not end for want of
+    # a reply (the on-time reply rate).
+    invited_ended = _count()
+    invited_on_time = _count()
     rounds = _count()
     staff_messages = _count()
     llm_cost_usd = models.DecimalField(max_digits=16, decimal_places=6, default=Decimal(0))

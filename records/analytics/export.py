@@ -61,6 +61,13 @@ def _rows(figures: Analytics) -> Iterator[list]:
         yield ["supplier", "win rate (%)", supplier.name, "", _percent(supplier.win_rate)]
         discount = supplier.mean_discount if supplier.mean_discount is not None else ""
         yield ["supplier", "mean discount from first offer (%)", supplier.name, "", discount]
+        yield [
+            "supplier",
+            "on-time reply rate (%)",
+            supplier.name,
+            "",
+            _percent(supplier.on_time_reply_rate),
+        ]
 
 
 def analytics_csv(figures: Analytics) -> str:

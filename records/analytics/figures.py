@@ -74,6 +74,8 @@ class SupplierFigures:
     awards: int
     win_rate: float | None  # awards / negotiations
     mean_discount: Decimal | None  # % off its first offer, over its deals
+    # Invited negotiations that did not end for want of a reply / invited negotiations ended.
+    on_time_reply_rate: float | None
 
 
 @dataclass(frozen=True)
@@ -279,9 +281,16 @@ def _suppliers(rows: list[dict]) -> list[SupplierFigures]:
         total = totals.setdefault(
             row["supplier_id"], defaultdict(Decimal, name=row["supplier__name"])
         )
-        for name in ("negotiations", NegotiationStatus.AGREED, "awards", "discount_sum"):
+        for name in (
+            "negotiations",
+            NegotiationStatus.AGREED,
+            "awards",
+            "discount_sum",
+            "discounts",
+            "invited_ended",
+            "invited_on_time",
+        ):
             total[name] += row[name]
-        total["discounts"] += row["discounts"]
     return [
         SupplierFigures(
             supplier_id=supplier_id,
@@ -293,6 +302,11 @@ def _suppliers(rows: list[dict]) -> list[SupplierFigures]:
             mean_discount=(
                 (total["discount_sum"] / total["discounts"]).quantize(Decimal("0.1"))
                 if total["discounts"]
+                else None
+            ),
+            on_time_reply_rate=(
+                int(total["invited_on_time"]) / int(total["invited_ended"])
+                if total["invited_ended"]
                 else None
             ),
         )

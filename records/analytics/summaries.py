@@ -29,7 +29,14 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncDate
 
-from negotiations.models import ENDED_STATUSES, Negotiation, NegotiationStatus, Quote, QuoteStatus
+from negotiations.models import (
+    ENDED_STATUSES,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    QuoteStatus,
+    SupplierMode,
+)
 from records.models import DailyQuoteSummary, DailySummary
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -39,6 +46,7 @@ ZERO = Decimal(0)
 _ENDED = Q(status__in=ENDED_STATUSES)
 _AWARDED = Q(award_of__isnull=False)
 _DISCOUNTED = Q(status=NegotiationStatus.AGREED, first_offer_price__gt=0)
+_INVITED_ENDED = _ENDED & Q(supplier_mode=SupplierMode.INVITED)
 
 
 def _money(expression) -> ExpressionWrapper:
@@ -58,6 +66,10 @@ def negotiation_sums() -> dict:
     return {
         "negotiations": Count("pk"),
         **{status: Count("pk", filter=Q(status=status)) for status in ENDED_STATUSES},
+        "invited_ended": Count("pk", filter=_INVITED_ENDED),
+        "invited_on_time": Count(
+            "pk", filter=_INVITED_ENDED & ~Q(status=NegotiationStatus.NO_REPLY)
+        ),
         "rounds": Coalesce(Sum("round", filter=_ENDED), 0),
         "staff_messages": Coalesce(Sum("staff_messages", filter=_ENDED), 0),
         "llm_cost_usd": Coalesce(Sum("llm_cost_usd", filter=_ENDED), ZERO, output_field=RATIO),
@@ -197,6 +209,19 @@ def summaries_rebuild(
             _write_day(organisation_id, day, models=models)
         written += 1
     return written
+
+
+def backfill(apps, schema_editor) -> None:
+    """RunPython of the migrations that add summary figures: every day recomputed, with the
+    migration's historical models (figures a later migration adds are left out)."""
+    names = ("DailySummary", "DailyQuoteSummary")
+    summaries_rebuild(
+        models=(
+            *(apps.get_model("records", name) for name in names),
+            apps.get_model("negotiations", "Negotiation"),
+            apps.get_model("negotiations", "Quote"),
+        )
+    )
 
 
 def on_quote_figures_changed(sender, *, quote: Quote, **kwargs) -> None:

@@ -2,18 +2,7 @@
 
 from django.db import migrations
 
-from records.analytics.summaries import summaries_rebuild
-
-
-def backfill(apps, schema_editor):
-    summaries_rebuild(
-        models=(
-            apps.get_model("records", "DailySummary"),
-            apps.get_model("records", "DailyQuoteSummary"),
-            apps.get_model("negotiations", "Negotiation"),
-            apps.get_model("negotiations", "Quote"),
-        )
-    )
+from records.analytics.summaries import backfill
 
 
 class Migration(migrations.Migration):

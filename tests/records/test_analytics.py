@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from negotiations.models import (
     Quote,
     QuoteStatus,
     Sender,
+    SupplierMode,
 )
 from negotiations.services.summary import figures_changed, negotiations_summarise
 from records.analytics.figures import analytics_for
@@ -43,7 +45,9 @@ def _quote(organisation, created, *, quantity, target, status, decided_after=Non
     return quote
 
 
-def _negotiation(quote, supplier, slot, *, status, rounds, offers=(), final=None, cost=None):
+def _negotiation(
+    quote, supplier, slot, *, status, rounds, offers=(), final=None, cost=None, **fields
+):
     negotiation = NegotiationFactory(
         quote=quote,
         supplier=supplier,
@@ -51,6 +55,7 @@ def _negotiation(quote, supplier, slot, *, status, rounds, offers=(), final=None
         status=status,
         round=rounds,
         final_terms={"unit_price": final, "quantity": quote.quantity} if final else None,
+        **fields,
     )
     for seq, (sender, price) in enumerate(offers, start=1):
         Message.objects.create(
@@ -305,3 +310,39 @@ def test_a_quote_created_near_midnight_counts_in_the_users_own_day_and_month(org
     assert analytics_for(organisation, *february).quotes == 0  # UTC: still January
     figures = analytics_for(organisation, date(2026, 1, 1), date(2026, 2, 28))
     assert figures.savings_by_month == [(date(2026, 1, 1), Decimal("50.00"))]
+
+
+def test_the_on_time_reply_rate_counts_invited_suppliers_only(organisation, staff_client):
+    amber, bottlers, crown = (
+        SupplierFactory(organisation=organisation, name=name)
+        for name in ("Amber", "Bottlers", "Crown")
+    )
+    invited = {"supplier_mode": SupplierMode.INVITED}
+    q1 = _quote(organisation, JAN, quantity=10, target="1.00", status=QuoteStatus.CLOSED)
+    _negotiation(q1, amber, 1, status=AGREED, rounds=3, final="1.00", **invited)
+    _negotiation(q1, bottlers, 2, status=NegotiationStatus.NO_REPLY, rounds=1, **invited)
+    _negotiation(q1, crown, 3, status=AGREED, rounds=3, final="1.00")  # simulated
+    q2 = _quote(organisation, FEB, quantity=10, target="1.00", status=QuoteStatus.CLOSED)
+    _negotiation(q2, amber, 1, status=NegotiationStatus.NO_REPLY, rounds=2, **invited)
+    q3 = _quote(organisation, FEB, quantity=10, target="1.00", status=QuoteStatus.NEGOTIATING)
+    waiting = NegotiationStatus.WAITING_FOR_SUPPLIER  # not ended: not counted yet
+    _negotiation(q3, amber, 1, status=waiting, rounds=1, **invited)
+    negotiations_summarise(Negotiation.objects.filter(status__in=ENDED_STATUSES))
+    for quote in (q1, q2, q3):
+        figures_changed(quote)
+    suppliers = analytics_for(organisation, START, END).suppliers
+    rates = {s.name: s.on_time_reply_rate for s in suppliers}
+    # Amber: 1 of its 2 ended invited negotiations answered in time; Bottlers 0 of 1; Crown was
+    # simulated.
+    assert rates == {"Amber": 0.5, "Bottlers": 0.0, "Crown": None}
+    page = staff_client.get("/analytics/?start=2026-01-01&end=2026-03-31").content.decode()
+    last_cell = {  # each supplier's row ends with its on-time reply rate
+        name: re.search(rf">{name}</a>(.*?)</tr>", page, re.S).group(1).split("<td>")[-1]
+        for name in rates
+    }
+    assert last_cell["Amber"] == "50%</td>" and last_cell["Bottlers"] == "0%</td>"
+    assert "—" in last_cell["Crown"]
+    response = staff_client.get("/analytics/export.csv?start=2026-01-01&end=2026-03-31")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    on_time = {r[2]: r[4] for r in rows if r[1] == "on-time reply rate (%)"}
+    assert on_time == {"Amber": "50.0", "Bottlers": "0.0", "Crown": ""}
