@@ -35,7 +35,8 @@ def negotiation_ended(negotiation: Negotiation) -> None:
 
     Its summary figures are stored (``services/summary.py``). Whichever negotiation ends last
     finds all three ended and evaluates the quote. The quote's row lock serialises two endings
-    that commit at once, so the evaluation runs exactly once.
+    that commit at once, so the evaluation runs exactly once. Its figures changed either way
+    (``summary.figures_changed``: the analytics' daily summary of the quote's day).
     """
     negotiations_summarise(Negotiation.objects.filter(pk=negotiation.pk))
     quote = lock_quote(negotiation.quote_id)

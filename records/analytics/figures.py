@@ -139,6 +139,7 @@ def _local_month(instant: datetime) -> tuple[int, int]:
 
 
 def split_period(since: datetime, until: datetime) -> Period:
+    """The instants from ``since`` to ``until`` as summary days and live ranges."""
     runs: list[tuple[date, date]] = []
     day = day_of(since) + timedelta(days=0 if day_start(day_of(since)) == since else 1)
     while day_start(day + timedelta(days=1)) <= until:
