@@ -253,6 +253,10 @@ PROCUR_BASE_URL = env.str("PROCUR_BASE_URL", default="http://127.0.0.1:8000").rs
 # A staff notification's email the mail server refused is tried again after this many seconds,
 # doubling each time (six more tries).
 PROCUR_EMAIL_RETRY_SECONDS = env.float("PROCUR_EMAIL_RETRY_SECONDS", default=30.0)
+if PROCUR_EMAIL_RETRY_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        f"PROCUR_EMAIL_RETRY_SECONDS={PROCUR_EMAIL_RETRY_SECONDS}: set it to a positive number."
+    )
 # How often beat's sweep ends negotiations whose invited supplier missed its reply deadline and
 # sends the half-time reminders.
 PROCUR_REPLY_SWEEP_SECONDS = env.float("PROCUR_REPLY_SWEEP_SECONDS", default=30.0)

@@ -13,6 +13,7 @@ from negotiations.tasks import notification_emails
 from tests.mailbox import body_of
 from tests.notifications.conftest import colleague
 from tests.orchestration.conftest import wait_for
+from tests.test_settings import load_settings
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
@@ -90,3 +91,10 @@ def test_a_refused_email_is_sent_again_later(celery_worker, mailbox, settings, o
     assert mailbox.refused == 1
     assert len(mailbox.messages) == 2  # the one that went first is not sent again
     wait_for(lambda: not Notification.objects.filter(emailed_at=None, user__email__gt="").exists())
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_retry_delay_that_is_not_positive_says_what_to_set(value):
+    result = load_settings(PROCUR_EMAIL_RETRY_SECONDS=value)
+    assert result.returncode != 0
+    assert "PROCUR_EMAIL_RETRY_SECONDS" in result.stderr and "positive number" in result.stderr
