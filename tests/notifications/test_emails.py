@@ -9,7 +9,7 @@ from django.db import transaction
 
 from negotiations import services
 from negotiations.models import Notification, NotificationKind
-from negotiations.tasks import notification_emails
+from negotiations.tasks import NOTIFICATION_EMAIL_RETRIES, notification_emails
 from tests.mailbox import body_of
 from tests.notifications.conftest import colleague
 from tests.orchestration.conftest import wait_for
@@ -91,6 +91,20 @@ def test_a_refused_email_is_sent_again_later(celery_worker, mailbox, settings, o
     assert mailbox.refused == 1
     assert len(mailbox.messages) == 2  # the one that went first is not sent again
     wait_for(lambda: not Notification.objects.filter(emailed_at=None, user__email__gt="").exists())
+
+
+def test_an_email_the_server_keeps_refusing_is_given_up_after_the_last_retry(
+    celery_worker, mailbox, settings, organisation, quote
+):
+    settings.PROCUR_EMAIL_RETRY_SECONDS = 0.01
+    mailbox.refuse_next = 1000
+    colleague(organisation, "ana")
+    services.notify(quote=quote, kind=NotificationKind.QUESTION, text="Asks?")
+    tries = NOTIFICATION_EMAIL_RETRIES + 1
+    wait_for(lambda: mailbox.refused >= tries, timeout=30)
+    time.sleep(1.0)  # room for a try too many
+    assert mailbox.refused == tries and mailbox.messages == []
+    assert Notification.objects.get(user__username="ana").emailed_at is None
 
 
 @pytest.mark.parametrize("value", ["0", "-5"])
