@@ -12,7 +12,7 @@ away from UTC, of the days that straddle a local month, so that each month's sav
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -22,16 +22,8 @@ from django.db.models import DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from negotiations.models import (
-    ENDED_STATUSES,
-    AgentCall,
-    Message,
-    Negotiation,
-    NegotiationStatus,
-    Quote,
-    QuoteStatus,
-    Sender,
-)
+from negotiations.models import ENDED_STATUSES, Negotiation, NegotiationStatus, Quote, QuoteStatus
+from negotiations.services.summary import agent_call_cost, staff_message_count
 from procur.accounts.models import Organisation
 from records.analytics.summaries import (
     day_of,
@@ -133,29 +125,35 @@ def _day_bounds(start: date, end: date) -> Instants:
     return first, datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def _local_month(instant: datetime) -> tuple[int, int]:
-    local = timezone.localtime(instant)
-    return local.year, local.month
+def _month_starts(since: datetime, until: datetime) -> Iterator[datetime]:
+    """The starts of the local months after ``since`` and before ``until``."""
+    local = timezone.localtime(since)
+    year, month = local.year, local.month
+    while True:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        start = datetime(year, month, 1, tzinfo=local.tzinfo)
+        if start >= until:
+            return
+        yield start
 
 
 def split_period(since: datetime, until: datetime) -> Period:
     """The instants from ``since`` to ``until`` as summary days and live ranges."""
-    runs: list[tuple[date, date]] = []
-    day = day_of(since) + timedelta(days=0 if day_start(day_of(since)) == since else 1)
-    while day_start(day + timedelta(days=1)) <= until:
-        after = day + timedelta(days=1)
-        last_moment = day_start(after) - timedelta(microseconds=1)
-        if _local_month(day_start(day)) == _local_month(last_moment):
-            if runs and runs[-1][1] == day:
-                runs[-1] = (runs[-1][0], after)
-            else:
-                runs.append((day, after))
-        day = after
+    first = day_of(since) + timedelta(days=0 if day_start(day_of(since)) == since else 1)
+    after = day_of(until)
+    # A UTC day in which a local month starts (after its midnight) is read live.
+    starts = _month_starts(since, until)
+    cuts = sorted({day_of(start) for start in starts if day_start(day_of(start)) != start})
+    runs = []
+    for cut in (*cuts, after):
+        if first < min(cut, after):
+            runs.append((first, min(cut, after)))
+        first = max(first, cut + timedelta(days=1))
     live, cursor = [], since
-    for first, after in runs:
-        if day_start(first) > cursor:
-            live.append((cursor, day_start(first)))
-        cursor = day_start(after)
+    for start, end in runs:
+        if day_start(start) > cursor:
+            live.append((cursor, day_start(start)))
+        cursor = day_start(end)
     if cursor < until:
         live.append((cursor, until))
     return Period(since, until, runs, live)
@@ -179,14 +177,19 @@ def _summary_days(period: Period) -> Q:
 
 def _negotiation_rows(
     organisation: Organisation, period: Period
-) -> tuple[list[dict], QuerySet[Negotiation]]:
-    """The negotiations' sums by supplier, currency and month of creation, from the summary
-    rows and then live (two queries); and the negotiations still running."""
-    summary = (
-        DailySummary.objects.filter(organisation=organisation)
-        .filter(_summary_days(period))
-        .values(*GROUP, "currency", month=TruncMonth("day"))
+) -> tuple[list[dict], list[dict], QuerySet[Negotiation]]:
+    """The negotiations' sums by supplier and currency, and their awards and savings against
+    target by currency and month of creation: from the summary rows, and live (grouped by
+    both); and the negotiations still running."""
+    summary = DailySummary.objects.filter(organisation=organisation).filter(_summary_days(period))
+    by_supplier = (
+        summary.values(*GROUP, "currency")
         .annotate(**{name: Sum(name) for name in negotiation_sums()})
+        .order_by()
+    )
+    by_month = (
+        summary.values("currency", month=TruncMonth("day"))
+        .annotate(awards=Sum("awards"), savings_vs_target=Sum("savings_vs_target"))
         .order_by()
     )
     negotiations = Negotiation.objects.filter(
@@ -196,13 +199,13 @@ def _negotiation_rows(
         quote__started_at__isnull=False,
     )
     running = Q(status__in=RUNNING_STATUSES)
-    read_live = (
+    read_live = list(
         with_price(negotiations.filter(running | _within("quote__created_at", period.live)))
         .values(*GROUP, currency=F("quote__currency"), month=TruncMonth("quote__created_at"))
         .annotate(**negotiation_sums())
         .order_by()
     )
-    return [*summary, *read_live], negotiations.filter(running)
+    return [*by_supplier, *read_live], [*by_month, *read_live], negotiations.filter(running)
 
 
 def _quote_figures(organisation: Organisation, period: Period) -> dict:
@@ -223,25 +226,25 @@ def _quote_figures(organisation: Organisation, period: Period) -> dict:
     return figures
 
 
-def _running_effort(running: QuerySet[Negotiation]) -> tuple[int, Decimal]:
-    """Staff messages and LLM cost of the negotiations still running (few), read live: the
-    ended ones' are stored in their summaries."""
-    staff = Message.objects.filter(negotiation__in=running, sender=Sender.STAFF).count()
-    cost = AgentCall.objects.filter(negotiation__in=running).aggregate(
-        cost=Coalesce(Sum("cost_usd"), Decimal(0), output_field=RATIO)
-    )["cost"]
-    return staff, cost
+def _running_effort(running: QuerySet[Negotiation]) -> dict:
+    """Staff messages and LLM cost of the negotiations still running (few), read live in one
+    query: the ended ones' are stored in their summaries."""
+    return running.annotate(staff_of=staff_message_count(), cost_of=agent_call_cost()).aggregate(
+        staff=Coalesce(Sum("staff_of"), 0),
+        cost=Coalesce(Sum("cost_of"), Decimal(0), output_field=RATIO),
+    )
 
 
 def _cents(value: Decimal | None) -> Decimal:
     return (value or Decimal(0)).quantize(CENT)
 
 
-def _money(rows: list[dict]) -> tuple[list[Money], str, list[tuple[date, Decimal]]]:
+def _money(
+    rows: list[dict], month_rows: list[dict]
+) -> tuple[list[Money], str, list[tuple[date, Decimal]]]:
     """The money figures per currency, and the savings against target per month in the currency
     with the most spend."""
     totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    months: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
     for row in rows:
         if not row["awards"]:
             continue
@@ -252,9 +255,12 @@ def _money(rows: list[dict]) -> tuple[list[Money], str, list[tuple[date, Decimal
         total["vs_first"] += row["savings_vs_first_offer"]
         # Against the list price as it is today: list price x units bought - what they cost.
         total["vs_list"] += row["supplier__list_price"] * row["awarded_quantity"] - row["spend"]
-        month = row["month"]
-        month = month.date() if isinstance(month, datetime) else month
-        months[row["currency"], month] += row["savings_vs_target"]
+    months: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    for row in month_rows:
+        if row["awards"]:
+            month = row["month"]  # a date from the summary rows, an instant from live ones
+            month = month.date() if isinstance(month, datetime) else month
+            months[row["currency"], month] += row["savings_vs_target"]
     money = sorted(
         (
             Money(
@@ -317,7 +323,7 @@ def _suppliers(rows: list[dict]) -> list[SupplierFigures]:
 
 def analytics_for(organisation: Organisation, start: date, end: date) -> Analytics:
     period = split_period(*_day_bounds(start, end))
-    rows, running = _negotiation_rows(organisation, period)
+    rows, month_rows, running = _negotiation_rows(organisation, period)
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         for name in (*ENDED_STATUSES, "rounds", "staff_messages", "llm_cost_usd"):
@@ -325,9 +331,9 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
     ended = int(sum(sums[status] for status in ENDED_STATUSES))
     labels = dict(NegotiationStatus.choices)
     mix = sorted((-int(sums[status]), status) for status in ENDED_STATUSES if sums[status])
-    money, chart_currency, by_month = _money(rows)
+    money, chart_currency, by_month = _money(rows, month_rows)
     quotes = _quote_figures(organisation, period)
-    running_staff, running_cost = _running_effort(running)
+    effort = _running_effort(running)
     return Analytics(
         start=start,
         end=end,
@@ -339,8 +345,8 @@ def analytics_for(organisation: Organisation, start: date, end: date) -> Analyti
         mean_time_to_close=(
             quotes["time_to_close"] / quotes["decided"] if quotes["decided"] else None
         ),
-        interventions=int(sums["staff_messages"]) + running_staff,
-        llm_cost=sums["llm_cost_usd"] + running_cost,
+        interventions=int(sums["staff_messages"]) + effort["staff"],
+        llm_cost=sums["llm_cost_usd"] + effort["cost"],
         outcome_mix=[(labels[status], -negative) for negative, status in mix],
         savings_by_month=by_month,
         chart_currency=chart_currency,
