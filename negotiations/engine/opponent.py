@@ -11,7 +11,7 @@ its reservation price.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from negotiations.engine.terms import Terms
 
@@ -22,8 +22,7 @@ _PLAUSIBLE = 2.0
 """Fits within this factor of the best squared error count as plausible projections."""
 
 
-@dataclass(frozen=True, slots=True)
-class OpponentModel:
+class OpponentModel(NamedTuple):
     """What the offers seen so far say about the opponent.
 
     Prices are price equivalents with the latest offer's non-price terms. ``concession`` is the

@@ -15,9 +15,8 @@ negotiation from its stored history reproduces every move. Each move is built as
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from negotiations.engine.guardrails import GuardrailResult
 from negotiations.engine.moves import (
@@ -59,8 +58,7 @@ Package = tuple[int, int, int]
 """(lead_time_days, payment_terms_days, warranty_months)"""
 
 
-@dataclass(frozen=True, slots=True)
-class View:
+class View(NamedTuple):
     """The history digested from one side's point of view."""
 
     own_offers: tuple[Terms, ...]
