@@ -572,13 +572,14 @@ class Negotiator:
         for issue, (part, current, values) in enumerate(options):
             direction = self.towards_them[issue]
             ours, theirs_part = getattr(s, part), getattr(est, part)
+            ours_now, theirs_now = ours(current), theirs_part(current)
             for value in values:
                 if (value - current) * direction <= 0:
                     continue
-                gain = theirs_part(value) - theirs_part(current)
+                gain = theirs_part(value) - theirs_now
                 if gain <= 1e-9:
                     continue
-                cost = max(0.0, ours(current) - ours(value))
+                cost = max(0.0, ours_now - ours(value))
                 out.append((gain / max(cost, 1e-9), cost, issue, int(value)))
         return out
 
