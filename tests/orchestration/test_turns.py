@@ -18,9 +18,12 @@ from negotiations.engine import (
     Move,
     Side,
     Terms,
+    brand_utility,
+    standing_offer,
 )
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import (
+    ENDED_STATUSES,
     Message,
     MessageAudience,
     Negotiation,
@@ -537,6 +540,35 @@ def test_an_agreed_deal_is_the_brands_outside_option_and_an_ended_one_offers_not
     context = build_context(load_negotiation(third.pk), turn=1)
     assert [terms.to_dict() for terms in context.state.competing_offers] == [agreed]
     assert [terms.to_dict() for terms in context.state.agreed_elsewhere] == [agreed]
+
+
+def test_a_better_deal_agreed_elsewhere_makes_the_brand_walk_away_on_its_next_turn(
+    quote, suppliers
+):
+    """Seen in the product: the brand held 2.03 after another negotiation agreed at 1.97, and
+    the supplier accepted the 2.03. Now the brand's next move withdraws: it walks away."""
+    first, second, _ = services.quote_start(quote=quote, suppliers=suppliers)  # first: hardball
+    play(first, 6)
+    assert first.status not in ENDED_STATUSES
+    context = build_context(load_negotiation(first.pk), turn=7)
+    assert context.side is Side.BRAND
+    standing = standing_offer(context.state.history, Side.BRAND)
+    agreed = Terms(
+        quote.target_price,
+        quote.quantity,
+        context.brand.ideal_lead,
+        90,
+        context.brand.target_warranty_months,
+        quote.currency,
+    )
+    assert brand_utility(agreed, context.brand) > brand_utility(standing, context.brand)
+    Negotiation.objects.filter(pk=second.pk).update(
+        status=NegotiationStatus.AGREED, final_terms=agreed.to_dict()
+    )
+    first = play(first, 1)
+    assert first.status == NegotiationStatus.WALKED_AWAY
+    last = first.messages.filter(sender=Sender.BRAND).latest("seq")
+    assert last.action == Action.WALK_AWAY
 
 
 def test_a_question_asked_when_the_budget_ran_out_stays_internal_and_unasked(
