@@ -2,12 +2,13 @@
 each event recomputes its day, a second event of the same day does not count twice, an award
 moves the win, and every state equals a rebuild from scratch."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from negotiations import services
@@ -187,3 +188,44 @@ def test_the_period_is_whole_utc_days_and_the_edges_read_live():
             (datetime(2026, 1, 31, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC)),
             (datetime(2026, 2, 28, tzinfo=UTC), until),
         ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_endings_of_the_same_day_at_once_both_count(organisation):
+    """Two quotes of the same day with the same supplier end in two transactions open at once:
+    the second recompute waits for the first to commit and counts both."""
+    supplier = SupplierFactory(organisation=organisation, name="Amber")
+    negotiations = []
+    for _ in range(2):
+        quote = QuoteFactory(organisation=organisation, status=QuoteStatus.NEGOTIATING)
+        Quote.objects.filter(pk=quote.pk).update(created_at=CREATED, started_at=CREATED)
+        negotiations.append(
+            Negotiation.objects.create(
+                quote=quote, supplier=supplier, slot=1, status=NegotiationStatus.ACTIVE
+            )
+        )
+    both_open = threading.Barrier(2, timeout=20)
+    errors = []
+
+    def end(negotiation: Negotiation) -> None:
+        try:
+            with transaction.atomic():
+                negotiation.status = NegotiationStatus.IMPASSE
+                negotiation.save(update_fields=["status"])
+                both_open.wait()  # neither has committed its ending yet
+                negotiation_ended(negotiation)
+        except Exception as error:  # reported below, from the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=end, args=(n,)) for n in negotiations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    row = DailySummary.objects.get()
+    assert (row.negotiations, row.impasse) == (2, 2)
+    assert DailyQuoteSummary.objects.get().quotes == 2
+    assert _equals_a_rebuild()
