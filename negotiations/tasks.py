@@ -64,3 +64,11 @@ def notification_emails(self, notification_ids: list[int]) -> None:
         logger.error("notification emails given up", failed=failed, tries=self.request.retries + 1)
         return
     raise self.retry(countdown=settings.PROCUR_EMAIL_RETRY_SECONDS * 2**self.request.retries)
+
+
+@shared_task(name="negotiations.tasks.sweep_reply_deadlines", ignore_result=True)
+def sweep_reply_deadlines() -> None:
+    """Beat's sweep of invited suppliers' reply deadlines (reminders, and missed ones)."""
+    result = services.sweep_reply_deadlines()
+    if result.ended or result.reminded:
+        logger.info("reply deadlines swept", ended=result.ended, reminded=result.reminded)

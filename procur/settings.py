@@ -282,7 +282,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(PROCUR_SWEEP_SECONDS),
         # A sweep that waited past the next one is redundant.
         "options": {"expires": float(PROCUR_SWEEP_SECONDS)},
-    }
+    },
+    "sweep-reply-deadlines": {
+        "task": "negotiations.tasks.sweep_reply_deadlines",
+        "schedule": PROCUR_REPLY_SWEEP_SECONDS,
+        "options": {"expires": PROCUR_REPLY_SWEEP_SECONDS},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Logging is ours (structured JSON, below), not Celery's.

@@ -78,13 +78,14 @@ def agreement_violations(
     terms: Terms | None,
     standing_offer: Terms | None,
     brand: BrandPreferences,
-    supplier: SupplierPreferences,
+    supplier: SupplierPreferences | None,
     quantity: int,
 ) -> list[str]:
     """Why accepting ``terms`` is not a valid agreement (empty when it is).
 
     Valid: ``terms`` are exactly ``standing_offer``, the other side's offer on the table, and lie
     inside the brand's and the supplier's hard limits (``quantity`` is the quantity requested).
+    ``supplier`` is None when a person answers for the supplier: its limits are its own to keep.
     """
     if standing_offer is None:
         return [NOTHING_ON_THE_TABLE]
@@ -92,9 +93,10 @@ def agreement_violations(
         return ["accept without terms"]
     problems = [] if terms == standing_offer else [NOT_THE_OFFER]
     problems += [f"brand limit: {p}" for p in brand_limit_violations(terms, brand)]
-    problems += [
-        f"supplier limit: {p}" for p in supplier_limit_violations(terms, supplier, quantity)
-    ]
+    if supplier is not None:
+        problems += [
+            f"supplier limit: {p}" for p in supplier_limit_violations(terms, supplier, quantity)
+        ]
     return problems
 
 

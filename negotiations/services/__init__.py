@@ -20,6 +20,7 @@ from negotiations.services.quotes import (
     quote_validation_errors,
     shortlist_suppliers,
 )
+from negotiations.services.reply_deadlines import SweepResult, sweep_reply_deadlines
 from negotiations.services.staff import (
     negotiation_answer,
     negotiation_cancel,
@@ -33,12 +34,21 @@ from negotiations.services.staff import (
     quote_pause,
     quote_resume,
 )
+from negotiations.services.supplier_replies import (
+    brand_standing_offer,
+    supplier_accept,
+    supplier_counter,
+    supplier_decline,
+    supplier_standing_offer,
+)
 from negotiations.services.turns import TurnOutcome, turn_run
 
 __all__ = [
     "ProcurError",
+    "SweepResult",
     "TurnOutcome",
     "brand_profile_choices",
+    "brand_standing_offer",
     "invited_supplier_errors",
     "negotiation_answer",
     "negotiation_cancel",
@@ -62,5 +72,10 @@ __all__ = [
     "quote_start",
     "quote_validation_errors",
     "shortlist_suppliers",
+    "supplier_accept",
+    "supplier_counter",
+    "supplier_decline",
+    "supplier_standing_offer",
+    "sweep_reply_deadlines",
     "turn_run",
 ]

@@ -1,8 +1,12 @@
-"""What staff do to running negotiations: guide, answer, pause, resume, cancel, retry."""
+"""What staff do to running negotiations: guide, answer, pause, resume, cancel, retry.
+
+A negotiation waiting for an invited supplier pauses (its reply clock stops), resumes (with a
+fresh reply window, the supplier to answer) and cancels like any other.
+"""
 
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from negotiations import selectors
@@ -21,11 +25,21 @@ from negotiations.services.context import next_side
 from negotiations.services.errors import ProcurError
 from negotiations.services.evaluation import negotiation_ended
 from negotiations.services.history import record_action
+from negotiations.services.moves import await_supplier, is_invited
 from negotiations.services.summary import figures_changed, negotiations_summarise
-from negotiations.services.transcript import append_message, lock_negotiation, lock_quote
+from negotiations.services.transcript import (
+    append_message,
+    lock_negotiation,
+    lock_quote,
+    post_once,
+)
 
 MAX_TEXT = 2000
-PAUSABLE = (*RUNNING_STATUSES, NegotiationStatus.WAITING_FOR_STAFF)
+PAUSABLE = (
+    *RUNNING_STATUSES,
+    NegotiationStatus.WAITING_FOR_STAFF,
+    NegotiationStatus.WAITING_FOR_SUPPLIER,
+)
 OPEN = (*PAUSABLE, NegotiationStatus.PAUSED)
 
 
@@ -53,38 +67,11 @@ def _ensure_open(negotiation: Negotiation, doing: str) -> None:
         )
 
 
-def _existing(negotiation: Negotiation, client_id: str | None) -> Message | None:
-    if not client_id:
-        return None
-    return negotiation.messages.filter(client_id=client_id).first()
-
-
 def _brand_moves_next(negotiation: Negotiation) -> bool:
     agent_messages = list(
         negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER)).order_by("seq")
     )
     return next_side(agent_messages) is Side.BRAND
-
-
-def _post_staff_message(
-    negotiation_id: int, client_id: str | None, build: Callable[[Negotiation], Message]
-) -> Message:
-    """Store a staff message once per ``client_id``, whatever the retries and races."""
-    try:
-        with transaction.atomic():
-            negotiation = lock_negotiation(negotiation_id)
-            existing = _existing(negotiation, client_id)
-            if existing:
-                return existing
-            return build(negotiation)
-    except IntegrityError:
-        # A concurrent copy of the same post won the unique (negotiation, client_id) race.
-        existing = Message.objects.filter(
-            negotiation_id=negotiation_id, client_id=client_id
-        ).first()
-        if existing is None:
-            raise
-        return existing
 
 
 def negotiation_guide(
@@ -119,7 +106,7 @@ def negotiation_guide(
         negotiation.save(update_fields=["last_activity_at"])
         return message
 
-    return _post_staff_message(negotiation.pk, client_id, build)
+    return post_once(negotiation.pk, client_id, build)
 
 
 def negotiation_answer(
@@ -165,29 +152,36 @@ def negotiation_answer(
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
         return message
 
-    return _post_staff_message(negotiation.pk, client_id, build)
+    return post_once(negotiation.pk, client_id, build)
 
 
 def _pause(negotiation: Negotiation, author) -> None:
+    """Pausing stops an invited supplier's clock: no reminder, no deadline while paused."""
     negotiation.status = NegotiationStatus.PAUSED
+    negotiation.reply_due_at = negotiation.remind_at = None
     append_message(
         negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.", author=author
     )
-    negotiation.save(update_fields=["status", "last_activity_at"])
+    negotiation.save(update_fields=["status", "reply_due_at", "remind_at", "last_activity_at"])
     push_state(negotiation)
 
 
 def _resume(negotiation: Negotiation, author) -> None:
+    """Back to where it stopped: the open question waits for staff, an invited supplier whose
+    turn it is gets a fresh reply window (no agent answers for it), else the next turn runs."""
     waiting = selectors.open_question(negotiation) is not None
-    negotiation.status = (
-        NegotiationStatus.WAITING_FOR_STAFF if waiting else NegotiationStatus.ACTIVE
-    )
+    if waiting:
+        negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
+    elif is_invited(negotiation) and not _brand_moves_next(negotiation):
+        await_supplier(negotiation)
+    else:
+        negotiation.status = NegotiationStatus.ACTIVE
     append_message(
         negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.", author=author
     )
-    negotiation.save(update_fields=["status", "last_activity_at"])
+    negotiation.save(update_fields=["status", "reply_due_at", "remind_at", "last_activity_at"])
     push_state(negotiation)
-    if not waiting:
+    if negotiation.status == NegotiationStatus.ACTIVE:
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
 
 
@@ -195,11 +189,20 @@ def _cancel(negotiation: Negotiation, author) -> None:
     negotiation.status = NegotiationStatus.CANCELLED
     negotiation.ended_at = timezone.now()
     negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.reply_due_at = negotiation.remind_at = None
     append_message(
         negotiation, sender=Sender.SYSTEM, text=f"Cancelled by {_who(author)}.", author=author
     )
     negotiation.save(
-        update_fields=["status", "ended_at", "lease_token", "lease_expires_at", "last_activity_at"]
+        update_fields=[
+            "status",
+            "ended_at",
+            "lease_token",
+            "lease_expires_at",
+            "reply_due_at",
+            "remind_at",
+            "last_activity_at",
+        ]
     )
     push_state(negotiation)
 

@@ -4,6 +4,9 @@ Every write to a negotiation happens with its row locked (``lock_negotiation``) 
 transaction, so the next ``seq`` is taken by one writer at a time and never twice.
 """
 
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -51,3 +54,30 @@ def append_message(
     negotiation.last_activity_at = timezone.now()
     push_message(message)
     return message
+
+
+def post_once(
+    negotiation_id: int, client_id: str | None, build: Callable[[Negotiation], Message]
+) -> Message:
+    """Store a posted message once per ``client_id``, whatever the retries and races.
+
+    ``build`` runs with the negotiation locked, unless the message is stored already: then the
+    stored one is returned (a staff post or a supplier's reply submitted twice).
+    """
+    try:
+        with transaction.atomic():
+            negotiation = lock_negotiation(negotiation_id)
+            existing = (
+                negotiation.messages.filter(client_id=client_id).first() if client_id else None
+            )
+            if existing:
+                return existing
+            return build(negotiation)
+    except IntegrityError:
+        # A concurrent copy of the same post won the unique (negotiation, client_id) race.
+        existing = Message.objects.filter(
+            negotiation_id=negotiation_id, client_id=client_id
+        ).first()
+        if existing is None:
+            raise
+        return existing

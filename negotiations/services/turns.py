@@ -14,8 +14,10 @@ run a turn twice, or to kill it anywhere:
    negotiation and locks its row; an ACCEPT is checked again (exactly the other side's offer on
    the table, inside both sides' limits: else the negotiation fails with the reason, and with
    nothing on the table it is a REJECT); then store the message, and enqueue the next turn
-   after commit. Staff guidance that came in while the brand agent was deciding makes it decide
-   again (the same turn, at once) rather than send a move that ignores it.
+   after commit (``moves.settle``: the brand's move to an invited supplier waits for it
+   instead, and the supplier agent never plays an invited supplier's turn). Staff guidance
+   that came in while the brand agent was deciding makes it decide again (the same turn, at
+   once) rather than send a move that ignores it.
 
 Each step is as few database round trips as it can be (docs/benchmarks.md measures them): a
 turn's overhead is mostly round trips.
@@ -33,16 +35,7 @@ from django.utils import timezone
 
 from negotiations.after_commit import enqueue_turn, push_state
 from negotiations.agents import AgentTurn, AgentUnavailable, CallRecord, take_turn
-from negotiations.engine import (
-    Action,
-    Side,
-    Turn,
-    agreement_violations,
-    brand_utility,
-    referee,
-    standing_offer,
-    supplier_utility,
-)
+from negotiations.engine import Action, Side
 from negotiations.engine.guardrails import NOTHING_ON_THE_TABLE
 from negotiations.models import (
     RUNNING_STATUSES,
@@ -50,28 +43,23 @@ from negotiations.models import (
     Message,
     Negotiation,
     NegotiationStatus,
-    NotificationKind,
     Quote,
     Sender,
 )
 from negotiations.services.context import PreparedTurn, load_negotiation, prepare_turn
 from negotiations.services.evaluation import negotiation_ended
-from negotiations.services.notifications import notify
-from negotiations.services.preferences import brand_preferences
+from negotiations.services.moves import (
+    accept_problems,
+    await_supplier,
+    is_invited,
+    settle,
+    supplier_verdict,
+)
 from negotiations.services.transcript import append_message, lock_negotiation
 
 logger = logging.getLogger(__name__)
 
 MAX_DELIVERIES = 3
-# What a turn that changes the negotiation's status also stores.
-STATUS_FIELDS = [
-    "status",
-    "final_terms",
-    "brand_utility",
-    "supplier_utility",
-    "last_activity_at",
-    "ended_at",
-]
 
 
 class _GuidedMeanwhile(Exception):
@@ -94,6 +82,8 @@ def turn_run(*, negotiation_id: int, turn: int, redelivered: bool = False) -> Tu
     try:
         negotiation = load_negotiation(negotiation_id)
         prepared = prepare_turn(negotiation, turn)
+        if prepared.context.side is Side.SUPPLIER and is_invited(negotiation):
+            return _hand_to_supplier(negotiation_id, token)
         agent_turn = take_turn(prepared.context)
     except AgentUnavailable as exc:
         return _release_after_failure(negotiation_id, turn, token, str(exc))
@@ -267,6 +257,25 @@ def _decide_again(
 
 
 @transaction.atomic
+def _hand_to_supplier(negotiation_id: int, token: str) -> TurnOutcome:
+    """A supplier turn of an invited negotiation (a stray task: the brand's commit never
+    enqueues one): the supplier agent never answers for a person. The negotiation waits for the
+    supplier, as the brand's move left it; the delivery is not counted."""
+    negotiation = lock_negotiation(negotiation_id)
+    if negotiation.lease_token != token:
+        return TurnOutcome("lease lost")
+    negotiation.lease_token, negotiation.lease_expires_at = "", None
+    negotiation.turn_deliveries = 0
+    fields = ["lease_token", "lease_expires_at", "turn_deliveries"]
+    if negotiation.status == NegotiationStatus.ACTIVE:
+        await_supplier(negotiation)
+        fields += ["status", "reply_due_at", "remind_at"]
+        push_state(negotiation)
+    negotiation.save(update_fields=fields)
+    return TurnOutcome("the invited supplier answers")
+
+
+@transaction.atomic
 def _discard(negotiation_id: int, token: str) -> TurnOutcome:
     """Paused or cancelled meanwhile, or our lease ran out and another copy took over."""
     negotiation = lock_negotiation(negotiation_id)
@@ -285,7 +294,7 @@ def _commit(
     agent_turn: AgentTurn,
 ) -> TurnOutcome:
     """Store the turn. ``negotiation`` is the row as the context was built from it."""
-    context, brand = prepared.context, prepared.brand
+    context = prepared.context
     # One UPDATE checks that the turn is still ours to store (our lease holds, the turn is still
     # next, nobody paused or cancelled the negotiation), stores the turn's progress and takes the
     # row lock for the rest of the transaction: the seq below is then taken by us alone.
@@ -323,13 +332,11 @@ def _commit(
     move, side = agent_turn.move, context.side
     action, violations = move.action, list(agent_turn.violations)
     if action is Action.ACCEPT:
-        on_table = standing_offer(context.state.history, side.other)
-        if on_table is None:  # the guardrails turn this into a REJECT; so does the commit
+        problems = accept_problems(negotiation, prepared, side, move.terms)
+        if problems == [NOTHING_ON_THE_TABLE]:  # the guardrails make this a REJECT; so do we
             action = Action.REJECT
-            violations.append(NOTHING_ON_THE_TABLE)
-        elif problems := agreement_violations(
-            move.terms, on_table, brand, context.supplier, context.quote.quantity
-        ):
+            violations += problems
+        elif problems:
             _fail(
                 negotiation,
                 f"The {side.value} agent accepted terms that are not an agreement "
@@ -346,10 +353,8 @@ def _commit(
             f"no questions to staff left: the brand goes on without asking {question!r}"
         )
         question = ""
-    verdict = ""
-    if side is Side.SUPPLIER:  # how the supplier's standing offer sits against our limits
-        history = (*context.state.history, Turn(side, move, context.state.round))
-        verdict = referee(standing_offer(history, Side.SUPPLIER), brand).value
+    # How the supplier's standing offer sits against our limits.
+    verdict = supplier_verdict(prepared, move) if side is Side.SUPPLIER else ""
     if side is Side.BRAND and context.guidance_notes:
         # How the brand applied staff guidance: for staff, beside the move, never in its text.
         append_message(
@@ -372,40 +377,14 @@ def _commit(
         verdict=verdict,
         seq=seq,
     )
-
-    if action is Action.ACCEPT:
-        negotiation.status = NegotiationStatus.AGREED
-        negotiation.final_terms = move.terms.to_dict()
-        negotiation.brand_utility = brand_utility(move.terms, brand_preferences(negotiation))
-        negotiation.supplier_utility = supplier_utility(move.terms, context.supplier)
-    elif action is Action.WALK_AWAY:
-        negotiation.status = NegotiationStatus.WALKED_AWAY
-    elif question_asked:
-        negotiation.status = NegotiationStatus.WAITING_FOR_STAFF
-        notify(
-            quote=negotiation.quote,
-            kind=NotificationKind.QUESTION,
-            text=f"The brand agent negotiating with {negotiation.supplier.name} asks: {question}",
-            negotiation=negotiation,
-        )
-    elif side is Side.SUPPLIER and negotiation.round >= context.state.max_rounds:
-        negotiation.status = NegotiationStatus.IMPASSE
-        append_message(
-            negotiation,
-            sender=Sender.SYSTEM,
-            text=f"No agreement after {context.state.max_rounds} rounds: impasse.",
-        )
-    ended = negotiation.is_ended
-    if ended:
-        negotiation.ended_at = timezone.now()
-    if negotiation.status != status_before:
-        negotiation.save(update_fields=STATUS_FIELDS)
-    # The message's push carries its column's status and progress, the header and the chart:
-    # only a change of status (question box, comparison, every column) needs the state pushes.
-    if negotiation.status != status_before:
-        push_state(negotiation)
-    if ended:
-        negotiation_ended(negotiation)
-    elif negotiation.status == NegotiationStatus.ACTIVE:
-        enqueue_turn(negotiation, turn + 1)
+    settle(
+        negotiation,
+        side=side,
+        action=action,
+        terms=move.terms,
+        prepared=prepared,
+        question_asked=question_asked,
+        question=question,
+        status_before=status_before,
+    )
     return TurnOutcome(negotiation.status)
