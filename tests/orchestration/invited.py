@@ -2,21 +2,21 @@
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db.models import QuerySet
 
 from negotiations import services
 from negotiations.engine import Terms
-from negotiations.models import Negotiation, Quote, SupplierMode
+from negotiations.models import Message, Negotiation, Quote, Sender
 
 
 def start_invited(quote: Quote, suppliers, slots=(1, 2, 3)) -> list[Negotiation]:
-    """Start ``quote`` with the suppliers of ``slots`` invited (the others simulated): their
-    mode is set before the first turns are enqueued (on commit)."""
-    with transaction.atomic():
-        services.quote_start(quote=quote, suppliers=suppliers)
-        Negotiation.objects.filter(quote=quote, slot__in=slots).update(
-            supplier_mode=SupplierMode.INVITED
-        )
+    """Start ``quote`` with the suppliers of ``slots`` invited (the others simulated), in slot
+    order."""
+    invited = [s for slot, s in enumerate(suppliers, start=1) if slot in slots]
+    for supplier in invited:
+        supplier.contact_email = f"sales@{supplier.pk}.example"
+        supplier.save(update_fields=["contact_email"])
+    services.quote_start(quote=quote, suppliers=suppliers, invited=invited)
     return list(Negotiation.objects.filter(quote=quote).order_by("slot"))
 
 
@@ -31,3 +31,8 @@ def offer(price: str, **changes) -> Terms:
         **changes,
     }
     return Terms(**fields)
+
+
+def moves(negotiation: Negotiation) -> QuerySet[Message]:
+    """The brand's and the supplier's messages (not staff's or the system's notes)."""
+    return negotiation.messages.filter(sender__in=(Sender.BRAND, Sender.SUPPLIER)).order_by("seq")

@@ -11,20 +11,21 @@ from negotiations.models import Negotiation, NegotiationStatus, QuoteStatus, Sen
 from negotiations.tasks import sweep_reply_deadlines
 from procur import redis_client
 from procur.celery import app as celery_app
+from tests.mailbox import body_of
 from tests.orchestration.conftest import wait_for
-from tests.orchestration.invited import offer, start_invited
+from tests.orchestration.invited import moves, offer, start_invited
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 
 
 def waiting_after(negotiation: Negotiation, messages: int) -> Negotiation:
-    """Wait until the negotiation waits for its supplier with ``messages`` messages stored."""
+    """Wait until the negotiation waits for its supplier after ``messages`` moves."""
 
     def ready():
         negotiation.refresh_from_db()
         return (
             negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
-            and negotiation.messages.count() == messages
+            and moves(negotiation).count() == messages
         )
 
     wait_for(ready)
@@ -57,7 +58,7 @@ def test_the_brand_and_an_invited_supplier_take_turns_to_an_agreement(
     assert seqs_in_order(negotiation)
     # Nothing more is played once it is agreed.
     time.sleep(1)
-    assert negotiation.messages.count() == 4
+    assert moves(negotiation).count() == 4
 
 
 def test_an_invited_supplier_declines(celery_worker, quote, suppliers):
@@ -83,7 +84,7 @@ def test_waiting_suppliers_leave_no_task_in_the_broker(celery_worker, quote, sup
     assert broker.hlen("unacked") == 0
     for negotiation in negotiations:
         negotiation.refresh_from_db()
-        assert negotiation.messages.count() == 1 and negotiation.turns_taken == 1
+        assert moves(negotiation).count() == 1 and negotiation.turns_taken == 1
 
 
 def test_a_missed_deadline_ends_the_negotiation_and_the_quote_is_evaluated(
@@ -105,3 +106,24 @@ def test_a_missed_deadline_ends_the_negotiation_and_the_quote_is_evaluated(
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.AWAITING_APPROVAL
     assert invited.pk in {entry["negotiation_id"] for entry in quote.recommendation["ranking"]}
+
+
+def test_the_supplier_is_reminded_by_email_at_half_time(celery_worker, mailbox, quote, suppliers):
+    quote.reply_window = timedelta(seconds=4)
+    quote.save()
+    negotiation = waiting_after(start_invited(quote, suppliers, slots=(1,))[0], messages=1)
+    to = negotiation.supplier.contact_email
+    mailbox.wait_for(count=1, to=to)  # the invitation
+    assert services.sweep_reply_deadlines().reminded == 0  # before half time
+
+    time.sleep(2)
+    sweep_reply_deadlines.delay()
+
+    (reminder,) = mailbox.wait_for(count=1, to=to, subject="Reminder")
+    assert "/s/" in body_of(reminder)
+    negotiation.refresh_from_db()
+    assert negotiation.remind_at is None
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
+    assert services.sweep_reply_deadlines().reminded == 0  # sent once
+    time.sleep(1)
+    assert len(mailbox.wait_for(count=2, to=to)) == 2  # the invitation and one reminder

@@ -20,7 +20,7 @@ from negotiations.models import (
 from negotiations.services.context import load_negotiation, prepare_turn
 from procur.ops.selectors import stalled_negotiations
 from tests.agents.llm import follow_engine, move_input
-from tests.orchestration.invited import offer, start_invited
+from tests.orchestration.invited import moves, offer, start_invited
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def enqueued_turns(callbacks) -> int:
 
 def test_the_brand_opens_then_waits_for_the_supplier(negotiation, quote):
     assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
-    opened = negotiation.messages.get()
+    opened = moves(negotiation).get()
     assert (opened.sender, opened.action) == (Sender.BRAND, "propose")
     assert negotiation.reply_due_at - opened.created_at == pytest.approx(
         quote.reply_window, abs=timedelta(seconds=5)
@@ -54,7 +54,7 @@ def test_the_brand_opens_then_waits_for_the_supplier(negotiation, quote):
     # No supplier agent turn runs: the supplier's turn is not playable while it waits.
     outcome = services.turn_run(negotiation_id=negotiation.pk, turn=2)
     assert outcome.result == "not playable (waiting_for_supplier)"
-    assert negotiation.messages.count() == 1
+    assert moves(negotiation).count() == 1
 
 
 def test_the_brands_move_to_an_invited_supplier_enqueues_no_turn(
@@ -91,8 +91,9 @@ def test_a_counter_is_stored_as_the_suppliers_move_and_the_brand_answers_it(
         )
 
     negotiation.refresh_from_db()
+    opened = moves(negotiation).first()
     assert (counter.seq, counter.round, counter.sender, counter.action) == (
-        2,
+        opened.seq + 1,
         1,
         Sender.SUPPLIER,
         "counter",
@@ -107,7 +108,7 @@ def test_a_counter_is_stored_as_the_suppliers_move_and_the_brand_answers_it(
 
     negotiation = play_brand(negotiation)
     reply = negotiation.messages.order_by("seq").last()
-    assert (reply.sender, reply.seq, reply.round) == (Sender.BRAND, 3, 2)
+    assert (reply.sender, reply.seq, reply.round) == (Sender.BRAND, counter.seq + 1, 2)
     assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
     assert negotiation.turns_taken == 3
 
@@ -157,7 +158,7 @@ def test_an_offer_the_brands_limits_no_longer_allow_cannot_be_accepted(negotiati
 
     negotiation.refresh_from_db()
     assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
-    assert negotiation.messages.count() == 1
+    assert moves(negotiation).count() == 1
 
 
 def test_declining_ends_the_negotiation_with_the_suppliers_reason(negotiation):
@@ -200,7 +201,7 @@ def test_a_counter_outside_the_quote_is_refused_field_by_field(negotiation):
             client_id="bad",
         )
     assert set(refused.value.field_errors) == {"currency", "quantity", "payment_terms_days"}
-    assert negotiation.messages.count() == 1
+    assert moves(negotiation).count() == 1
 
 
 def test_a_simulated_supplier_takes_no_reply_from_the_portal(quote, suppliers):
@@ -228,7 +229,7 @@ def test_the_suppliers_counter_in_the_last_round_ends_in_impasse(quote, supplier
 
 
 def test_the_standing_offers_are_each_sides_latest(negotiation):
-    brand_opening = Terms.from_dict(negotiation.messages.get().terms)
+    brand_opening = Terms.from_dict(moves(negotiation).get().terms)
     assert services.brand_standing_offer(negotiation) == brand_opening
     assert services.supplier_standing_offer(negotiation) is None
 
@@ -261,7 +262,8 @@ def test_a_prompt_injection_in_the_suppliers_message_stays_untrusted_data(
     if reply.terms:
         assert brand_limit_violations(Terms.from_dict(reply.terms), brand) == []
     # The brand agent read the supplier's words escaped, inside one untrusted block.
-    transcript = fake_anthropic.requests[-1]["messages"][0]["content"][1]["text"]
+    blocks = fake_anthropic.requests[-1]["messages"][0]["content"]
+    transcript = "\n".join(block["text"] for block in blocks)
     assert f"<supplier_message>\n{escape(hostile)}\n</supplier_message>" in transcript
     assert transcript.count("<staff_message>") == 0
 
