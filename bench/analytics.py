@@ -24,11 +24,11 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Model  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.sql import insert_select  # noqa: E402
 from negotiations.models import (  # noqa: E402
     ENDED_STATUSES,
     AgentCall,
@@ -45,27 +45,6 @@ ORGANISATION = "Analytics bench"
 SUPPLIERS = 30
 MESSAGES_PER = 20
 CALLS_PER = 10
-
-
-def _insert_select(model: type[Model], template: Model, overrides: dict[str, str], source: str):
-    """``INSERT INTO <model> (every column) SELECT ...``: each column from ``overrides`` (SQL
-    over ``source``) or else the template row's value, prepared by its field."""
-    columns, values, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.column in overrides:
-            values.append(overrides[field.column].replace("%", "%%"))  # modulo, not a param
-        else:
-            values.append("%s")
-            params.append(field.get_db_prep_save(getattr(template, field.attname), connection))
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} {source.replace('%', '%%')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def fill(negotiations: int) -> Organisation:
@@ -103,7 +82,7 @@ def fill(negotiations: int) -> Organisation:
         max_price="2.40",
         needed_by=date.today(),
     )
-    _insert_select(
+    insert_select(
         Quote,
         template,
         {
@@ -117,7 +96,7 @@ def fill(negotiations: int) -> Organisation:
         f"FROM generate_series(1, {quotes}) g",
     )
     first_supplier = suppliers[0].pk
-    _insert_select(
+    insert_select(
         Negotiation,
         Negotiation(quote_id=0, supplier=suppliers[0], slot=1),
         {
@@ -143,7 +122,7 @@ def fill(negotiations: int) -> Organisation:
             "AND q.organisation_id = %s",
             [organisation.pk],
         )
-    _insert_select(
+    insert_select(
         Message,
         Message(negotiation_id=0, seq=1, sender="supplier", text="Our offer."),
         {
@@ -162,7 +141,7 @@ def fill(negotiations: int) -> Organisation:
         f"WHERE n.quote_id IN (SELECT id FROM negotiations_quote WHERE organisation_id = "
         f"{organisation.pk})",
     )
-    _insert_select(
+    insert_select(
         AgentCall,
         AgentCall(negotiation_id=0, turn=1, side="brand", voice="bench", cost_usd="0.002"),
         {"negotiation_id": "n.id", "turn": "t", "created_at": "n.created_at"},

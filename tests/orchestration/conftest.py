@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from negotiations import services
 from negotiations.models import ENDED_STATUSES, Negotiation, Quote
 from tests.factories import QuoteFactory, SupplierFactory
 from vendors.models import Temperament
@@ -38,3 +39,12 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.1):
 
 def all_ended(quote: Quote) -> bool:
     return all(n.status in ENDED_STATUSES for n in Negotiation.objects.filter(quote=quote))
+
+
+def play(negotiation: Negotiation, turns: int) -> Negotiation:
+    """Play the next ``turns`` turns in order, as the worker would."""
+    for _ in range(turns):
+        negotiation.refresh_from_db()
+        services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
+    negotiation.refresh_from_db()
+    return negotiation

@@ -20,6 +20,7 @@ from negotiations.models import (
 from negotiations.services.context import load_negotiation, prepare_turn
 from procur.ops.selectors import stalled_negotiations
 from tests.agents.llm import follow_engine, move_input
+from tests.orchestration.conftest import play
 from tests.orchestration.invited import moves, offer, start_invited
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def play_brand(negotiation: Negotiation) -> Negotiation:
     """The brand's next turn, as the worker would play it."""
-    negotiation.refresh_from_db()
-    services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
-    negotiation.refresh_from_db()
-    return negotiation
+    return play(negotiation, 1)
 
 
 @pytest.fixture

@@ -35,18 +35,10 @@ from negotiations.room import column_of, load_room, render_column_fragment
 from negotiations.services.context import build_context, load_negotiation
 from negotiations.services.turns import MAX_DELIVERIES
 from tests.agents.llm import move_input
+from tests.orchestration.conftest import play
 from vendors.models import Supplier
 
 pytestmark = pytest.mark.django_db
-
-
-def play(negotiation: Negotiation, turns: int) -> Negotiation:
-    """Play the next ``turns`` turns in order, as the worker would."""
-    for _ in range(turns):
-        negotiation.refresh_from_db()
-        services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
-    negotiation.refresh_from_db()
-    return negotiation
 
 
 @pytest.fixture
