@@ -1,6 +1,10 @@
 """An invited supplier's counter survives the worker being killed while the brand answers it:
 the supplier gets exactly one reply, and the negotiation waits for it again."""
 
+import os
+import signal
+import time
+
 import pytest
 
 from negotiations import services
@@ -32,7 +36,7 @@ def test_the_supplier_gets_one_reply_when_the_worker_dies_mid_answer(
     workers, organisation, user, settings
 ):
     settings.PROCUR_STALL_SECONDS = 16  # the sweep's threshold, as the worker env sets it
-    responder = Responder(latency=2.0)  # the brand's answer is in flight for two seconds
+    responder = Responder()
     with FakeAnthropic(default=responder) as llm:
         worker = Worker(worker_env(llm.url), name="invited").start()
         workers.append(worker)
@@ -41,14 +45,23 @@ def test_the_supplier_gets_one_reply_when_the_worker_dies_mid_answer(
         negotiation = start_invited(quote, suppliers)[0]
         wait_until(lambda: waits_after(negotiation, 1), timeout=60)
 
+        key = (negotiation.supplier.name, "brand", 3)
+
+        def slow_answer(body):
+            """The model takes two seconds over the brand's answer to the counter."""
+            if call_key(body) == key:
+                time.sleep(2)
+            return responder(body)
+
+        llm.default = slow_answer
         counter = services.supplier_counter(
             negotiation=negotiation, terms=offer("2.30"), text="Our best.", client_id="c1"
         )
-        # The brand's answer has reached the model (which takes two seconds): kill it there.
-        key = (negotiation.supplier.name, "brand", 3)
-        wait_until(lambda: key in map(call_key, llm.requests), timeout=10, interval=0.05)
-        worker.kill_main()
-        worker.start().wait_ready()
+        # The brand's answer has reached the model: kill the pool's processes there (the
+        # worker's main process starts new ones, and the task comes back, its lease held).
+        wait_until(lambda: key in map(call_key, llm.requests), timeout=30, interval=0.05)
+        for child in worker.children():
+            os.kill(child, signal.SIGKILL)
         sweeper = Sweeper()
         wait_until(lambda: waits_after(negotiation, 3), timeout=120, tick=sweeper.tick)
 

@@ -40,7 +40,7 @@ def seqs_in_order(negotiation: Negotiation) -> bool:
 def test_the_brand_and_an_invited_supplier_take_turns_to_an_agreement(
     celery_worker, quote, suppliers
 ):
-    negotiation = waiting_after(start_invited(quote, suppliers, slots=(1,))[0], messages=1)
+    negotiation = waiting_after(start_invited(quote, suppliers)[0], messages=1)
 
     services.supplier_counter(
         negotiation=negotiation, terms=offer("2.30"), text="Our best price.", client_id="c1"
@@ -62,7 +62,7 @@ def test_the_brand_and_an_invited_supplier_take_turns_to_an_agreement(
 
 
 def test_an_invited_supplier_declines(celery_worker, quote, suppliers):
-    negotiation = waiting_after(start_invited(quote, suppliers, slots=(1,))[0], messages=1)
+    negotiation = waiting_after(start_invited(quote, suppliers)[0], messages=1)
 
     services.supplier_decline(negotiation=negotiation, reason="Out of capacity.", client_id="d")
 
@@ -111,7 +111,7 @@ def test_a_missed_deadline_ends_the_negotiation_and_the_quote_is_evaluated(
 def test_the_supplier_is_reminded_by_email_at_half_time(celery_worker, mailbox, quote, suppliers):
     quote.reply_window = timedelta(seconds=4)
     quote.save()
-    negotiation = waiting_after(start_invited(quote, suppliers, slots=(1,))[0], messages=1)
+    negotiation = waiting_after(start_invited(quote, suppliers)[0], messages=1)
     to = negotiation.supplier.contact_email
     mailbox.wait_for(count=1, to=to)  # the invitation
     assert services.sweep_reply_deadlines().reminded == 0  # before half time

@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from negotiations import services
-from negotiations.models import Negotiation, NegotiationStatus, QuoteStatus, Sender
+from negotiations.models import (
+    Negotiation,
+    NegotiationStatus,
+    Notification,
+    NotificationKind,
+    QuoteStatus,
+    Sender,
+)
 from negotiations.services import reply_deadlines
 from tests.orchestration.invited import start_invited
 
@@ -62,6 +69,9 @@ def test_a_missed_deadline_ends_the_negotiation_and_the_quote_is_evaluated(waiti
         assert note.sender == Sender.SYSTEM
         assert note.text.startswith("The supplier did not reply by ")
         assert note.audience == "internal"
+        (notice,) = Notification.objects.filter(negotiation=negotiation)
+        assert notice.kind == NotificationKind.SUPPLIER_MISSED
+        assert notice.text.startswith(f"{negotiation.supplier.name} did not reply by ")
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.AWAITING_APPROVAL
     assert quote.recommendation is not None

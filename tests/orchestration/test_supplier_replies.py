@@ -15,6 +15,8 @@ from negotiations.models import (
     MessageAudience,
     Negotiation,
     NegotiationStatus,
+    Notification,
+    NotificationKind,
     Sender,
 )
 from negotiations.services.context import load_negotiation, prepare_turn
@@ -103,6 +105,9 @@ def test_a_counter_is_stored_as_the_suppliers_move_and_the_brand_answers_it(
     assert negotiation.turns_taken == 2
     assert (negotiation.reply_due_at, negotiation.remind_at) == (None, None)
     assert enqueued_turns(callbacks) == 1
+    (notice,) = Notification.objects.filter(negotiation=negotiation)
+    assert notice.kind == NotificationKind.SUPPLIER_REPLIED
+    assert notice.text == "Pacific Glassworks countered at USD 2.30 per unit."
 
     negotiation = play_brand(negotiation)
     reply = negotiation.messages.order_by("seq").last()
@@ -145,6 +150,9 @@ def test_accepting_agrees_on_exactly_the_brands_standing_offer(negotiation, quot
     assert negotiation.final_terms == brand_offer.to_dict() == accept.terms
     assert accept.action == "accept" and negotiation.ended_at is not None
     assert negotiation.brand_utility is not None
+    assert Notification.objects.get(negotiation=negotiation).text.startswith(
+        "Pacific Glassworks accepted the brand's offer of USD "
+    )
 
 
 def test_an_offer_the_brands_limits_no_longer_allow_cannot_be_accepted(negotiation, quote):
@@ -168,6 +176,9 @@ def test_declining_ends_the_negotiation_with_the_suppliers_reason(negotiation):
     assert negotiation.status == NegotiationStatus.WALKED_AWAY
     assert (decline.action, decline.text) == ("walk_away", "We cannot make amber glass.")
     assert decline.audience == MessageAudience.SHARED
+    (notice,) = Notification.objects.filter(negotiation=negotiation)
+    assert notice.kind == NotificationKind.SUPPLIER_DECLINED
+    assert notice.text == "Pacific Glassworks declined: We cannot make amber glass."
     with pytest.raises(services.ProcurError, match="has ended"):
         services.supplier_counter(
             negotiation=negotiation, terms=offer("2.00"), text="", client_id="late"
