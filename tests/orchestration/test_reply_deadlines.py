@@ -19,6 +19,7 @@ from negotiations.models import (
     Sender,
 )
 from negotiations.services import reply_deadlines
+from tests.orchestration.conftest import wait_for
 from tests.orchestration.invited import start_invited
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +35,9 @@ def waiting(quote, suppliers):
     negotiations = start_invited(quote, suppliers)
     for negotiation in negotiations:
         services.turn_run(negotiation_id=negotiation.pk, turn=1)
+        # With transaction=True, a worker left running by an earlier test may play it instead.
+        wait_for(lambda n=negotiation: Negotiation.objects.get(pk=n.pk).reply_due_at)
         negotiation.refresh_from_db()
-        assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
     return negotiations
 
 
