@@ -12,6 +12,7 @@ from negotiations.engine import (
     NegotiationState,
     Side,
     SupplierNegotiator,
+    Terms,
     Turn,
     brand_utility,
     play,
@@ -202,3 +203,23 @@ def test_a_negotiator_asked_move_after_move_moves_as_a_fresh_one_would(temperame
     for side, state in [*states, *reversed(states)]:  # forwards, then never a continuation
         fresh = BrandNegotiator(BRAND, 5) if side is Side.BRAND else SupplierNegotiator(supplier, 6)
         assert reused[side].respond(state) == fresh.respond(state)
+
+
+def test_against_a_supplier_holding_one_offer_the_brand_concedes_its_terms_before_price() -> None:
+    """A reciprocating supplier waits for concessions it can see, and our offer may be outside
+    its limits on a term (here lead time): the brand moves the terms the supplier likely values
+    towards it before the price, instead of paying up first."""
+    ours = Terms(Decimal("10.40"), 500, 15, 90, 12)
+    theirs = Terms(Decimal("13.00"), 500, 25, 30, 12)
+    history = tuple(
+        turn
+        for r in range(1, 8)
+        for turn in (
+            Turn(Side.BRAND, Move(Action.COUNTER, ours), r),
+            Turn(Side.SUPPLIER, Move(Action.COUNTER, theirs), r),
+        )
+    )
+    move = BrandNegotiator(BRAND, seed=1).respond(NegotiationState(8, 10, history))
+    assert move.action is Action.COUNTER
+    assert move.terms.lead_time_days == 25 and move.terms.payment_terms_days == 30
+    assert move.terms.unit_price < Decimal("11.00")

@@ -499,7 +499,9 @@ class Negotiator:
             top = s.price_part(s.price_best) + s.rest(lead, pay, warranty)
             target = r + (target - r) * max(0.0, top - r) / max(1e-9, 1.0 - r)
         left = s.score(float(previous.unit_price), lead, pay, warranty) - target
-        price_rate = self._price_rate(est)
+        # An opponent holding one offer waits for concessions it can see, and ours may still be
+        # outside its limits on some term: every term it likely values moves before price.
+        price_rate = 0.0 if view.opponent.holding else self._price_rate(est)
         # Never more on price than they ask for: past their ask it is worth nothing to them.
         ask = est.price_best
         cap = ask if (ask - s.price_worst) * self.price_direction > 0 else s.price_worst
