@@ -15,21 +15,33 @@ from django.conf import settings
 from django.db import transaction
 
 from negotiations import live
-from negotiations.models import Message, Negotiation
+from negotiations.models import Message, MessageAudience, Negotiation, SupplierMode
 
 TURN_TASK = "negotiations.tasks.negotiation_turn"
 NOTIFICATION_EMAILS_TASK = "negotiations.tasks.notification_emails"
 
 
 def push_message(message: Message) -> None:
-    """Push a stored message to its room, with the progress and chart it moves."""
-    transaction.on_commit(partial(live.publish_message, message.id, message.negotiation.quote_id))
+    """Push a stored message to its room, with the progress and chart it moves; a shared one
+    also to the invited supplier's portal."""
+    negotiation = message.negotiation
+    transaction.on_commit(partial(live.publish_message, message.id, negotiation.quote_id))
+    if message.audience == MessageAudience.SHARED:
+        _push_portal(negotiation)
 
 
 def push_state(negotiation: Negotiation) -> None:
-    """Push the negotiation's status, progress and question, and its quote's state."""
+    """Push the negotiation's status, progress and question, and its quote's state (and the
+    status to the invited supplier's portal)."""
     transaction.on_commit(partial(live.publish_negotiation, negotiation.id, negotiation.quote_id))
     push_quote(negotiation.quote_id)
+    _push_portal(negotiation)
+
+
+def _push_portal(negotiation: Negotiation) -> None:
+    """The supplier portal exists for invited suppliers only: a simulated one costs nothing."""
+    if negotiation.supplier_mode == SupplierMode.INVITED:
+        transaction.on_commit(partial(live.publish_portal, negotiation.id))
 
 
 def push_quote(quote_id: int) -> None:

@@ -4,6 +4,10 @@ What is pushed is read and rendered by ``negotiations.room``, the same read mode
 as the page. Pushes go to group ``quote-<id>`` after the database commit (services schedule them
 through ``negotiations.after_commit``); they are at-most-once, so the consumer fills any gap from
 the database (the truth) by message ``seq``.
+
+The supplier portal's sockets of a negotiation are in group ``portal-<negotiation id>``; they
+get no HTML from here, only word that something the supplier may see changed
+(:func:`publish_portal`), and read it themselves through the supplier's audience.
 """
 
 import logging
@@ -32,11 +36,20 @@ def group_name(quote_id: int) -> str:
     return f"quote-{quote_id}"
 
 
-def group_channel(quote_id: int) -> str:
-    """The Redis pub/sub channel of the quote's group (channels_redis's pub/sub layer names a
-    group ``<prefix>__group__<group>``; the consumer tests receive what ``_send`` publishes)."""
+def portal_group_name(negotiation_id: int) -> str:
+    return f"portal-{negotiation_id}"
+
+
+def _pubsub_channel(group: str) -> str:
+    """channels_redis's pub/sub layer names a group's channel ``<prefix>__group__<group>``."""
     prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
-    return f"{prefix}__group__{group_name(quote_id)}"
+    return f"{prefix}__group__{group}"
+
+
+def group_channel(quote_id: int) -> str:
+    """The Redis pub/sub channel of the quote's group (the consumer tests receive what ``_send``
+    publishes)."""
+    return _pubsub_channel(group_name(quote_id))
 
 
 def has_viewers(quote_id: int) -> bool:
@@ -60,6 +73,23 @@ def has_viewers(quote_id: int) -> bool:
 def _send(quote_id: int, event: dict) -> None:
     """``group_send`` as one synchronous PUBLISH: no event loop and connection per push."""
     redis_client.client().publish(group_channel(quote_id), get_channel_layer().serialize(event))
+
+
+PORTAL_CHANGED = "portal.changed"
+
+
+def publish_portal(negotiation_id: int) -> None:
+    """Tell the negotiation's supplier portal sockets that something the supplier may see
+    changed (a shared message, the status): they re-read it from the database. The event names
+    nothing else, so nothing of the brand's side can travel in it."""
+    try:
+        event = {"type": PORTAL_CHANGED, "negotiation_id": negotiation_id}
+        redis_client.client().publish(
+            _pubsub_channel(portal_group_name(negotiation_id)),
+            get_channel_layer().serialize(event),
+        )
+    except Exception:
+        logger.exception("portal push of negotiation %s failed", negotiation_id)
 
 
 def _latest_seqs(room: Room) -> dict[str, int]:

@@ -1,5 +1,6 @@
 """Fixed-window rate limits on Redis: per user for the actions that start work (quotes, staff
-interventions), per client address and per username for login attempts.
+interventions), per client address and per username for login attempts, per link and per client
+address for the supplier portal (its pages, its replies and its socket's connects).
 
 A limit is ``"<count>/<period>"`` with the period ``sec``, ``min`` or ``hour`` (e.g. ``30/min``),
 read from settings at each call so a test can change it. The counter lives in Redis (the one
@@ -32,6 +33,8 @@ SCOPES = {
     "quotes": "PROCUR_RATE_LIMIT_QUOTES",
     "login-address": "PROCUR_RATE_LIMIT_LOGIN_ADDRESS",
     "login-username": "PROCUR_RATE_LIMIT_LOGIN_USERNAME",
+    "portal-token": "PROCUR_RATE_LIMIT_PORTAL_TOKEN",
+    "portal-address": "PROCUR_RATE_LIMIT_PORTAL_ADDRESS",
 }
 
 
@@ -65,6 +68,8 @@ _WHAT = {
     "quotes": "new quotes",
     "login-address": "login attempts from your address",
     "login-username": "login attempts for this username",
+    "portal-token": "requests for this link",
+    "portal-address": "requests from your address",
 }
 
 

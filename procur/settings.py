@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vendors",
     "negotiations",
     "records",
+    "portal",
     "procur.ops",
 ]
 
@@ -309,11 +310,16 @@ PROCUR_RATE_LIMIT_QUOTES = env.str("PROCUR_RATE_LIMIT_QUOTES", default="10/min")
 # Login attempts (the app's and the admin's login pages), per client address and per username.
 PROCUR_RATE_LIMIT_LOGIN_ADDRESS = env.str("PROCUR_RATE_LIMIT_LOGIN_ADDRESS", default="20/min")
 PROCUR_RATE_LIMIT_LOGIN_USERNAME = env.str("PROCUR_RATE_LIMIT_LOGIN_USERNAME", default="5/min")
+# The supplier portal (pages, replies and socket connects together), per link and per address.
+PROCUR_RATE_LIMIT_PORTAL_TOKEN = env.str("PROCUR_RATE_LIMIT_PORTAL_TOKEN", default="60/min")
+PROCUR_RATE_LIMIT_PORTAL_ADDRESS = env.str("PROCUR_RATE_LIMIT_PORTAL_ADDRESS", default="120/min")
 for _name in (
     "PROCUR_RATE_LIMIT_INTERVENTIONS",
     "PROCUR_RATE_LIMIT_QUOTES",
     "PROCUR_RATE_LIMIT_LOGIN_ADDRESS",
     "PROCUR_RATE_LIMIT_LOGIN_USERNAME",
+    "PROCUR_RATE_LIMIT_PORTAL_TOKEN",
+    "PROCUR_RATE_LIMIT_PORTAL_ADDRESS",
 ):
     try:
         parse_rate(globals()[_name])

@@ -20,6 +20,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("suppliers/", include("vendors.urls")),
+    # The supplier portal: /s/<token>/, no login (the link's token is the key).
+    path("", include("portal.urls")),
     path("", include("records.urls")),
     path("", include("negotiations.urls")),
 ]

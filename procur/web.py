@@ -27,10 +27,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from types import FrameType
 
-DAPHNE = Path(sys.executable).with_name("daphne")
 APPLICATION = "procur.asgi:application"
 MAX_DEFAULT_PROCESSES = 4
 STOP_TIMEOUT = 30.0
@@ -61,7 +59,8 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
 
 
 def daphne_command(fd: int, extra: list[str]) -> list[str]:
-    return [str(DAPHNE), "--fd", str(fd), *extra, APPLICATION]
+    # Daphne, with supplier portal tokens redacted from its access log.
+    return [sys.executable, "-m", "procur.daphne_server", "--fd", str(fd), *extra, APPLICATION]
 
 
 def stop(processes: list[subprocess.Popen], timeout: float = STOP_TIMEOUT) -> None:

@@ -28,26 +28,39 @@ def render_quote_fragment(fragment: str, room: Room, *, oob: bool, request=None,
     return render_to_string(f"negotiations/room_{fragment}.html", context, request=request)
 
 
-def render_messages(negotiation_id: int, messages: list[Message]) -> str:
-    """Messages appended to their transcript; each has id ``msg-<negotiation>-<seq>``."""
+def render_messages(
+    negotiation_id: int,
+    messages: list[Message],
+    *,
+    audience: Audience = Audience.STAFF,
+    brand_name: str = "",
+) -> str:
+    """Messages appended to their transcript; each has id ``msg-<negotiation>-<seq>``.
+
+    The supplier's audience reads them as the portal shows them: the brand by ``brand_name``,
+    without the agents' reasoning (``messages`` must already be the ones it may see).
+    """
     if not messages:
         return ""
+    context = {"audience": audience, "brand_name": brand_name}
     body = mark_safe(
         "".join(
-            render_to_string("negotiations/room_message.html", {"message": m}) for m in messages
+            render_to_string("negotiations/room_message.html", {"message": m, **context})
+            for m in messages
         )
     )
     return format_html('<div hx-swap-oob="beforeend:#transcript-{}">{}</div>', negotiation_id, body)
 
 
 def messages_after(
-    negotiation_id: int, seq: int, *, audience: Audience = Audience.STAFF
+    negotiation_id: int, seq: int, *, audience: Audience = Audience.STAFF, brand_name: str = ""
 ) -> tuple[str, int]:
-    """The stored messages newer than ``seq`` (0: none seen yet; seqs start at 1) as a push,
-    and the last seq the client then has."""
+    """The stored messages newer than ``seq`` (0: none seen yet; seqs start at 1) that
+    ``audience`` may read, as a push, and the last seq the client then has."""
     messages = list(visible_messages(selectors.messages_after(negotiation_id, seq), audience))
     last = messages[-1].seq if messages else seq
-    return render_messages(negotiation_id, messages), last
+    html = render_messages(negotiation_id, messages, audience=audience, brand_name=brand_name)
+    return html, last
 
 
 # Guidance forms ride along with every state push, so one disappears when its negotiation ends

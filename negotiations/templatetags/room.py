@@ -3,6 +3,7 @@
 from django import template
 
 from negotiations.engine import SUPPLIER_ASKS
+from negotiations.room.model import Audience
 
 register = template.Library()
 
@@ -18,3 +19,10 @@ def for_the_supplier(question: str) -> bool:
     """Whether the brand's question to staff passes on one the supplier asked (then staff's
     answer is relayed to the supplier in the brand's next message)."""
     return str(question).startswith(SUPPLIER_ASKS)
+
+
+@register.filter
+def is_staff_audience(audience: str) -> bool:
+    """Whether the page is read by staff (the room, playback) rather than the supplier: a
+    message then shows who wrote it, the referee's verdict and the agents' reasoning."""
+    return str(audience) == Audience.STAFF

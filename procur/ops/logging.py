@@ -4,9 +4,13 @@ Every log line, ours or a library's, goes through the standard library and is re
 structlog's ``ProcessorFormatter``, which merges the context variables bound here. Context
 variables follow a request through Django's sync/async hops and stay private to a worker thread,
 so concurrent requests and turns never see each other's ids.
+
+Supplier portal links (``/s/<token>/``, ``/ws/s/<token>/``) are secrets: every log record has
+them redacted (:func:`install_token_redaction`), and so do Sentry's events (:func:`redact`).
 """
 
 import inspect
+import logging
 import re
 import time
 import uuid
@@ -32,9 +36,53 @@ _SHARED_PROCESSORS: list[Callable] = [
 
 logger = structlog.get_logger("procur.request")
 
+# A portal link's token: the path segment after ``/s/`` (the page and its actions) or ``/ws/s/``
+# (its socket). Anything that looks like one goes, wherever in a line it is.
+_PORTAL_TOKEN = re.compile(r"(/(?:ws/)?s/)[^/?#\s\"'<>]+")
+REDACTED = "[redacted]"
+
+
+def redact(value: Any) -> Any:
+    """``value`` with portal tokens replaced, through strings, lists, tuples and dicts (a
+    structlog event, a Sentry event); anything else as it is."""
+    if isinstance(value, str):
+        return _PORTAL_TOKEN.sub(rf"\g<1>{REDACTED}", value) if "s/" in value else value
+    if isinstance(value, dict):
+        return {key: redact(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(redact(item) for item in value)
+    return value
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact a record's message and arguments (a structlog record's message is its event dict).
+    Arguments that are not text are left as they are: the portal logs none with a token."""
+    record.msg = redact(record.msg)
+    if record.args:
+        record.args = redact(record.args)
+    return record
+
+
+def install_token_redaction() -> None:
+    """Redact every log record as it is created, whoever logs it (ours, Django's request and
+    security loggers, daphne's, Celery's) and wherever it goes (our console handler, pytest's
+    caplog, Sentry's breadcrumbs). A filter on one handler would miss the others; on a logger,
+    the records its children propagate."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_tokens", False):
+        return
+
+    def redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        return redact_record(previous(*args, **kwargs))
+
+    redacting_factory.redacts_tokens = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(redacting_factory)
+
 
 def logging_config(*, level: str, json: bool = True) -> dict:
-    """The ``LOGGING`` dict for settings: one console handler, JSON (or a console renderer)."""
+    """The ``LOGGING`` dict for settings: one console handler, JSON (or a console renderer).
+    Portal tokens are redacted from every record from here on."""
+    install_token_redaction()
     renderer = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )

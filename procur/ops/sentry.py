@@ -4,6 +4,14 @@ import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 
+from procur.ops.logging import redact
+
+
+def redact_event(event: dict, hint: dict) -> dict:
+    """A Sentry event or breadcrumb with supplier portal tokens redacted (its request URL, the
+    transaction name, messages, breadcrumbs and stack frames' text alike)."""
+    return redact(event)
+
 
 def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
     sentry_sdk.init(
@@ -13,4 +21,8 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> Non
         traces_sample_rate=traces_sample_rate,
         # Quotes and transcripts are customer data: never attach request bodies or users' details.
         send_default_pii=False,
+        # Portal links are secrets (procur/ops/logging.py).
+        before_send=redact_event,
+        before_send_transaction=redact_event,
+        before_breadcrumb=redact_event,
     )

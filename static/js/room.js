@@ -1,4 +1,5 @@
-// The negotiation room: catch-up on (re)connect, no duplicate messages, idempotent staff posts.
+// The negotiation room (and the supplier portal): catch-up on (re)connect, no duplicate messages,
+// idempotent posts.
 (function () {
   "use strict";
 
@@ -27,10 +28,18 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     const incoming = event.detail.fragment;
     if (!incoming || !incoming.querySelectorAll) return;
+    const replacement = incoming.firstElementChild;
+    // The answer to a post (the supplier portal's, marked data-answer) always replaces. A push
+    // leaves a form whose post is in flight alone: htmx swaps the answer relative to the form
+    // that sent it, which must still be on the page; the answer brings what follows.
+    const answer = replacement && replacement.hasAttribute("data-answer");
+    if (!answer && event.detail.target.querySelector(".htmx-request")) {
+      event.detail.shouldSwap = false;
+      return;
+    }
     // A pushed guidance form that is still open leaves the one on the page (and what is being
     // typed in it) alone; one that has closed replaces it.
-    const replacement = incoming.firstElementChild;
-    if (replacement && replacement.matches("[data-open-form]") &&
+    if (!answer && replacement && replacement.matches("[data-open-form]") &&
         event.detail.target.matches("[data-open-form]")) {
       event.detail.shouldSwap = false;
       return;
@@ -72,10 +81,11 @@
   // or any other drop while the room is still on the page gets a reconnect too.
   const HTMX_RECONNECTS = [1006, 1011, 1012, 1013];
   // 4401: the session ended (logged out here or in another tab); reloading leads to the login.
-  const SESSION_ENDED = 4401;
+  // 4410: the supplier portal's link stopped working; reloading says so.
+  const RELOAD_CODES = [4401, 4410];
   document.addEventListener("htmx:wsClose", function (event) {
     setLive("closed");
-    if (event.detail.event.code === SESSION_ENDED) {
+    if (RELOAD_CODES.indexOf(event.detail.event.code) >= 0) {
       window.location.reload();
       return;
     }

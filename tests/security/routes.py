@@ -34,6 +34,8 @@ OTHER_PARAMETERS = {
     "action": sorted({*NEGOTIATION_ACTIONS, *QUOTE_ACTIONS, "start", "bogus"}),
     "app_label": ["negotiations", "accounts"],
     "url": ["nothing-here/"],
+    # The supplier portal's link (tests/portal covers real links: this one opens nothing).
+    "token": ["not-a-portal-link"],
 }
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")

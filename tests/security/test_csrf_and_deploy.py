@@ -83,7 +83,15 @@ def test_the_deployment_checks_catch_a_weak_setting():
     assert "security.W009" in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("name", ["PROCUR_RATE_LIMIT_INTERVENTIONS", "PROCUR_RATE_LIMIT_QUOTES"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PROCUR_RATE_LIMIT_INTERVENTIONS",
+        "PROCUR_RATE_LIMIT_QUOTES",
+        "PROCUR_RATE_LIMIT_PORTAL_TOKEN",
+        "PROCUR_RATE_LIMIT_PORTAL_ADDRESS",
+    ],
+)
 def test_a_bad_rate_limit_stops_start_up_saying_what_to_set(name):
     result = manage("check", env={**os.environ, name: "lots"})
     assert result.returncode != 0

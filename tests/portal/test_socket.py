@@ -1,0 +1,191 @@
+"""The portal's websocket through the real ASGI app: the token authenticates it, catch-up by
+seq, the brand's replies live, nothing internal in any frame, and it closes when the link goes."""
+
+import re
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import transaction
+
+from negotiations.models import Message, NegotiationStatus, Sender
+from negotiations.services import negotiation_guide
+from negotiations.services.invitations import invitation_revoke
+from negotiations.services.supplier_replies import supplier_counter
+from negotiations.services.transcript import append_message, lock_negotiation
+from portal import consumers
+from procur.asgi import application
+from tests.orchestration.invited import offer
+from tests.portal.conftest import assert_nothing_internal, play_brand
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SEQS = re.compile(r'id="msg-\d+-(\d+)"')
+
+
+def communicator(token: str, query: str = "") -> WebsocketCommunicator:
+    path = f"/ws/s/{token}/" + (f"?{query}" if query else "")
+    return WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1")])
+
+
+def connects(token: str) -> bool:
+    async def scenario() -> bool:
+        socket = communicator(token)
+        connected, _ = await socket.connect()
+        await socket.disconnect()
+        return connected
+
+    return async_to_sync(scenario)()
+
+
+def seqs(html: str) -> list[int]:
+    return [int(s) for s in SEQS.findall(html)]
+
+
+def shared_seqs(negotiation) -> list[int]:
+    return list(negotiation.messages.filter(audience="shared").values_list("seq", flat=True))
+
+
+def test_an_unknown_or_gone_link_is_refused(invited, user):
+    assert connects(invited.token)
+    assert not connects("x" * 43)
+    invitation_revoke(negotiation=invited.negotiation, by=user)
+    assert not connects(invited.token)
+
+
+def test_connects_are_rate_limited(invited, settings):
+    settings.PROCUR_RATE_LIMIT_PORTAL_TOKEN = "2/min"
+    assert connects(invited.token) and connects(invited.token)
+    assert not connects(invited.token)
+
+
+def test_the_catch_up_sends_the_shared_messages_after_the_clients_seq(invited):
+    negotiation = invited.negotiation
+    shared = shared_seqs(negotiation)
+
+    async def scenario() -> None:
+        socket = communicator(invited.token)
+        assert (await socket.connect())[0]
+        everything = await socket.receive_from(timeout=10)
+        await socket.disconnect()
+        assert seqs(everything) == shared
+        assert 'id="portal-status"' in everything and 'id="portal-actions"' in everything
+        assert_nothing_internal(everything)
+
+        socket = communicator(invited.token, f"after={negotiation.pk}:{shared[-1]}")
+        assert (await socket.connect())[0]
+        newer = await socket.receive_from(timeout=10)
+        assert seqs(newer) == []  # nothing newer: the state fragments only
+        assert 'id="portal-offers"' in newer
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_brands_reply_arrives_live_and_internal_entries_never_do(invited, user):
+    negotiation = invited.negotiation
+
+    @database_sync_to_async
+    def counter_and_reply() -> None:
+        supplier_counter(negotiation=negotiation, terms=offer("2.10"), text="Can do", client_id="c")
+        play_brand(negotiation)
+
+    @database_sync_to_async
+    def guide() -> None:
+        negotiation_guide(negotiation=negotiation, author=user, text="GUIDANCE-CANARY hold firm")
+
+    last_seen = shared_seqs(negotiation)[-1]
+
+    async def scenario() -> None:
+        socket = communicator(invited.token, f"after={negotiation.pk}:{last_seen}")
+        assert (await socket.connect())[0]
+        await socket.receive_from(timeout=10)  # the catch-up
+        await counter_and_reply()
+        frames = []
+        while True:
+            frames.append(await socket.receive_from(timeout=15))
+            if "Your turn" in frames[-1]:
+                break
+        pushed = "".join(frames)
+        assert "Can do" in pushed  # the supplier's own counter, under "You"
+        assert '<span class="sender">You</span>' in pushed
+        brand_reply = await database_sync_to_async(
+            lambda: negotiation.messages.filter(sender=Sender.BRAND).order_by("-seq").first()
+        )()
+        assert f'id="msg-{negotiation.pk}-{brand_reply.seq}"' in pushed
+        assert_nothing_internal(pushed)
+        # Staff guidance is internal: whatever it pushes carries none of it.
+        await guide()
+        while not await socket.receive_nothing(timeout=1):
+            assert_nothing_internal(await socket.receive_from())
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_message_the_client_missed_comes_with_the_next_push(invited):
+    """Events carry no content: every push re-reads everything after the client's last seq."""
+    negotiation = invited.negotiation
+
+    @database_sync_to_async
+    def staff_writes(text: str, *, push: bool) -> None:
+        with transaction.atomic():
+            locked = lock_negotiation(negotiation.pk)
+            message = Message.objects.create(
+                negotiation=locked,
+                seq=locked.messages.count() + 1,
+                sender=Sender.STAFF,
+                action=Message.TO_SUPPLIER,
+                audience="shared",
+                text=text,
+            )
+            if push:
+                append_message(
+                    locked, sender=Sender.STAFF, action=Message.TO_SUPPLIER, text=text + " again"
+                )
+        return message
+
+    async def scenario() -> None:
+        socket = communicator(invited.token)
+        assert (await socket.connect())[0]
+        await socket.receive_from(timeout=10)
+        await staff_writes("First note", push=False)  # committed, its push lost
+        await staff_writes("Second note", push=True)
+        pushed = await socket.receive_from(timeout=10)
+        assert pushed.index("First note") < pushed.index("Second note again")
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_socket_closes_when_the_link_is_revoked(invited, user, monkeypatch):
+    async def scenario() -> None:
+        socket = communicator(invited.token)
+        assert (await socket.connect())[0]
+        await socket.receive_from(timeout=10)
+        await database_sync_to_async(invitation_revoke)(negotiation=invited.negotiation, by=user)
+        closed = await socket.receive_output(timeout=10)
+        assert closed == {"type": "websocket.close", "code": consumers.LINK_GONE}
+
+    async_to_sync(scenario)()
+
+
+def test_the_periodic_recheck_closes_a_socket_whose_quote_ended(invited, monkeypatch):
+    monkeypatch.setattr(consumers, "RECHECK_SECONDS", 0.2)
+
+    @database_sync_to_async
+    def end_quote_quietly() -> None:  # no push: only the recheck can notice
+        invited.quote.status = "cancelled"
+        invited.quote.save(update_fields=["status"])
+
+    async def scenario() -> None:
+        socket = communicator(invited.token)
+        assert (await socket.connect())[0]
+        await socket.receive_from(timeout=10)
+        await end_quote_quietly()
+        closed = await socket.receive_output(timeout=10)
+        assert closed == {"type": "websocket.close", "code": consumers.LINK_GONE}
+
+    async_to_sync(scenario)()
+    assert invited.refresh().status == NegotiationStatus.WAITING_FOR_SUPPLIER
