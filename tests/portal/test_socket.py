@@ -24,14 +24,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SEQS = re.compile(r'id="msg-\d+-(\d+)"')
 
 
-def communicator(token: str, query: str = "") -> WebsocketCommunicator:
+def communicator(
+    token: str, query: str = "", origin: bytes = b"http://127.0.0.1"
+) -> WebsocketCommunicator:
     path = f"/ws/s/{token}/" + (f"?{query}" if query else "")
-    return WebsocketCommunicator(application, path, headers=[(b"origin", b"http://127.0.0.1")])
+    return WebsocketCommunicator(application, path, headers=[(b"origin", origin)])
 
 
-def connects(token: str) -> bool:
+def connects(token: str, origin: bytes = b"http://127.0.0.1") -> bool:
     async def scenario() -> bool:
-        socket = communicator(token)
+        socket = communicator(token, origin=origin)
         connected, _ = await socket.connect()
         await socket.disconnect()
         return connected
@@ -50,6 +52,7 @@ def shared_seqs(negotiation) -> list[int]:
 def test_an_unknown_or_gone_link_is_refused(invited, user):
     assert connects(invited.token)
     assert not connects("x" * 43)
+    assert not connects(invited.token, origin=b"https://evil.example"), "another site's page"
     invitation_revoke(negotiation=invited.negotiation, by=user)
     assert not connects(invited.token)
 
