@@ -22,6 +22,32 @@ def payment_terms_label(days: int) -> str:
     return "Paid on delivery" if days == 0 else f"Net {days} days"
 
 
+def duration_field(what: str, unit: str, bound: str, *, required: str) -> forms.IntegerField:
+    """Whole ``unit`` from 0 to the engine's bound for ``bound`` (beyond it: no real offer)."""
+    maximum = UPPER_BOUNDS[bound]
+    return forms.IntegerField(
+        label=f"{what.capitalize()} ({unit})",
+        min_value=0,
+        max_value=maximum,
+        error_messages={
+            "required": required,
+            "invalid": f"Enter the {what} as a whole number of {unit}.",
+            "min_value": f"The {what} cannot be negative.",
+            "max_value": f"A {what} of more than {maximum:,} {unit} is no offer: check the figure.",
+        },
+    )
+
+
+def message_field(*, rows: int) -> forms.CharField:
+    return forms.CharField(
+        label="Message to the buyer (optional)",
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"Keep your message under {MAX_TEXT:,} characters."},
+    )
+
+
 class ReplyForm(forms.Form):
     """A reply posted once: ``client_id`` is minted with the form, so a double submit (or a
     retry after a lost response) carries the same id and is stored once.
@@ -91,16 +117,8 @@ class CounterForm(ReplyForm):
             "min_value": "Offer at least one unit.",
         },
     )
-    lead_time_days = forms.IntegerField(
-        label="Lead time (days)",
-        min_value=0,
-        max_value=UPPER_BOUNDS["lead_time_days"],
-        error_messages={
-            "required": "Enter your lead time in days.",
-            "invalid": "Enter the lead time as a whole number of days.",
-            "min_value": "The lead time cannot be negative.",
-            "max_value": "A lead time of more than ten years is no offer: check the figure.",
-        },
+    lead_time_days = duration_field(
+        "lead time", "days", "lead_time_days", required="Enter your lead time in days."
     )
     payment_terms_days = forms.TypedChoiceField(
         label="Payment terms",
@@ -108,24 +126,13 @@ class CounterForm(ReplyForm):
         choices=[(days, payment_terms_label(days)) for days in PAYMENT_TERMS_DAYS],
         error_messages={"invalid_choice": "Choose payment terms from the list."},
     )
-    warranty_months = forms.IntegerField(
-        label="Warranty (months)",
-        min_value=0,
-        max_value=UPPER_BOUNDS["warranty_months"],
-        error_messages={
-            "required": "Enter the warranty in months (0 for none).",
-            "invalid": "Enter the warranty as a whole number of months.",
-            "min_value": "The warranty cannot be negative.",
-            "max_value": "A warranty of more than twenty years is no offer: check the figure.",
-        },
+    warranty_months = duration_field(
+        "warranty",
+        "months",
+        "warranty_months",
+        required="Enter the warranty in months (0 for none).",
     )
-    message = forms.CharField(
-        label="Message to the buyer (optional)",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Keep your message under {MAX_TEXT:,} characters."},
-    )
+    message = message_field(rows=3)
     confirm_late = forms.BooleanField(
         label="Send it anyway: I cannot deliver by the needed-by date",
         required=False,
@@ -188,13 +195,7 @@ class AcceptForm(ReplyForm):
     ID_PREFIX = "accept"
 
     offer = forms.CharField(widget=forms.HiddenInput, required=False)
-    message = forms.CharField(
-        label="Message to the buyer (optional)",
-        required=False,
-        max_length=MAX_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": f"Keep your message under {MAX_TEXT:,} characters."},
-    )
+    message = message_field(rows=2)
 
 
 class DeclineForm(ReplyForm):
