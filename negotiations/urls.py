@@ -15,6 +15,27 @@ urlpatterns = [
     path("negotiations/<int:pk>/guide/", views.negotiation_guide, name="negotiation_guide"),
     path("negotiations/<int:pk>/answer/", views.negotiation_answer, name="negotiation_answer"),
     path(
+        "negotiations/<int:pk>/to-supplier/",
+        views.negotiation_message_supplier,
+        name="negotiation_message_supplier",
+    ),
+    path(
+        "negotiations/<int:pk>/invitation/link/",
+        views.negotiation_invitation_link,
+        name="negotiation_invitation_link",
+    ),
+    path(
+        "negotiations/<int:pk>/invitation/resend/",
+        views.negotiation_invitation_resend,
+        name="negotiation_invitation_resend",
+    ),
+    path(
+        "negotiations/<int:pk>/invitation/revoke/",
+        views.negotiation_invitation_revoke,
+        name="negotiation_invitation_revoke",
+    ),
+    # After the named routes above: its <action> would match them too.
+    path(
         "negotiations/<int:pk>/<slug:action>/",
         views.negotiation_action,
         name="negotiation_action",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -252,6 +253,82 @@ def negotiation_guide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def negotiation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _column_post(request, pk, "question", services.negotiation_answer)
+
+
+@login_required
+@require_POST
+def negotiation_message_supplier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff write to an invited supplier (shared), as opposed to guiding the brand agent."""
+    return _column_post(request, pk, "to_supplier", services.negotiation_message_supplier)
+
+
+# --- An invited supplier's links -----------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def negotiation_invitation_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Copy link": a new link to the supplier portal, shown to staff this once (earlier links
+    keep working). Never cached: the page holds a secret."""
+    negotiation = _get_negotiation_for_user(request, pk)
+    limited = ratelimit.hit("interventions", request.user)
+    link, error = "", limited.message if limited else ""
+    if not limited:
+        try:
+            token = services.invitation_issue(negotiation=negotiation, by=request.user, send=False)
+        except services.ProcurError as refusal:
+            error = refusal.message
+        else:
+            link = services.portal_url(token)
+    context = {"n": negotiation, "quote": negotiation.quote, "link": link, "error": error}
+    template = (
+        "negotiations/room_invitation_link.html"
+        if request.htmx
+        else "negotiations/invitation_link.html"
+    )
+    response = render(request, template, context)
+    add_never_cache_headers(response)
+    return ratelimit.too_many_requests(limited, response) if limited else response
+
+
+def _invitation_post(
+    request: HttpRequest, pk: int, call: Callable[[Negotiation], object]
+) -> HttpResponse:
+    """Resend or revoke: the invitation panel back, showing any refusal; a link copied before
+    is cleared from the page (it may no longer work)."""
+    negotiation = _get_negotiation_for_user(request, pk)
+    limited = ratelimit.hit("interventions", request.user)
+    error = limited.message if limited else _attempt(lambda: call(negotiation))
+
+    def render_panel(room: Room) -> str:
+        column = column_of(room, negotiation.pk)
+        panel = render_column_fragment(
+            "invitation", room, column, oob=False, request=request, error=error
+        )
+        return panel + render_column_fragment("invitation_link", room, column, oob=True)
+
+    return _fragment_or_redirect(request, negotiation.quote, render_panel, error, limited)
+
+
+@login_required
+@require_POST
+def negotiation_invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the supplier a new link; earlier links stop working."""
+    return _invitation_post(
+        request,
+        pk,
+        lambda negotiation: services.invitation_issue(negotiation=negotiation, by=request.user),
+    )
+
+
+@login_required
+@require_POST
+def negotiation_invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _invitation_post(
+        request,
+        pk,
+        lambda negotiation: services.invitation_revoke(negotiation=negotiation, by=request.user),
+    )
 
 
 @login_required

@@ -15,7 +15,8 @@ from negotiations.room.model import Audience, Column, Room, load_room, visible_m
 def render_column_fragment(
     fragment: str, room: Room, column: Column, *, oob: bool, request=None, **extra
 ) -> str:
-    """``status``, ``progress``, ``question`` or ``negotiation_guidance`` of one column."""
+    """``status``, ``progress``, ``question``, ``invitation``, ``negotiation_guidance`` or
+    ``to_supplier`` of one column."""
     context = {"room": room, "quote": room.quote, "column": column, "n": column.negotiation}
     return render_to_string(
         f"negotiations/room_{fragment}.html", {**context, "oob": oob, **extra}, request=request
@@ -67,7 +68,7 @@ def messages_after(
 # (the quote-wide one when all have). The room's script keeps a form that is still open as it is,
 # with whatever is being typed in it.
 QUOTE_STATE = ("header", "chart", "outcome", "guidance")
-COLUMN_STATE = ("status", "progress", "negotiation_guidance")
+COLUMN_STATE = ("status", "progress", "invitation", "negotiation_guidance", "to_supplier")
 
 
 def room_state(room: Room, *, questions: bool) -> str:

@@ -8,7 +8,15 @@ from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from negotiations import charts, selectors
-from negotiations.models import Message, MessageAudience, Negotiation, NegotiationStatus, Quote
+from negotiations.models import (
+    Invitation,
+    Message,
+    MessageAudience,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    SupplierMode,
+)
 
 
 class Audience(StrEnum):
@@ -30,11 +38,26 @@ def visible_messages(messages: QuerySet[Message], audience: Audience) -> QuerySe
 
 @dataclass(frozen=True)
 class Column:
-    """One negotiation as the room shows it: the row (with LLM totals) and its open question."""
+    """One negotiation as the room shows it: the row (with LLM totals), its open question, and
+    an invited supplier's links (newest first)."""
 
     negotiation: Negotiation
     question: Message | None
     messages: tuple[Message, ...] = ()
+    invitations: tuple[Invitation, ...] = ()
+
+    @property
+    def invited(self) -> bool:
+        return self.negotiation.supplier_mode == SupplierMode.INVITED
+
+    @property
+    def working_links(self) -> int:
+        return sum(i.revoked_at is None for i in self.invitations)
+
+    @property
+    def last_email(self) -> Invitation | None:
+        """The newest invitation whose email went out or failed (a copied link is not one)."""
+        return next((i for i in self.invitations if i.sent_at or i.send_error), None)
 
 
 @dataclass(frozen=True)
@@ -77,11 +100,21 @@ def _chart(quote: Quote, negotiations: list[Negotiation]) -> SafeString:
     )
 
 
+def _invitations(negotiations: list[Negotiation]) -> dict[int, tuple[Invitation, ...]]:
+    """The invitations of the invited negotiations, newest first (no query when none is)."""
+    invited = [n.pk for n in negotiations if n.supplier_mode == SupplierMode.INVITED]
+    by_negotiation: dict[int, list[Invitation]] = {}
+    for invitation in Invitation.objects.filter(negotiation__in=invited).order_by("-created_at"):
+        by_negotiation.setdefault(invitation.negotiation_id, []).append(invitation)
+    return {pk: tuple(found) for pk, found in by_negotiation.items()}
+
+
 def load_room(
     quote: Quote, *, audience: Audience = Audience.STAFF, with_transcripts: bool = False
 ) -> Room:
     """Everything the room page (``with_transcripts``) and its pushed fragments need."""
     negotiations = list(selectors.negotiations_for_quote(quote))
+    invitations = _invitations(negotiations) if audience is Audience.STAFF else {}
 
     def transcript(negotiation: Negotiation) -> tuple[Message, ...]:
         if not with_transcripts:
@@ -90,7 +123,9 @@ def load_room(
 
     return Room(
         quote=quote,
-        columns=[Column(n, _question(n), transcript(n)) for n in negotiations],
+        columns=[
+            Column(n, _question(n), transcript(n), invitations.get(n.pk, ())) for n in negotiations
+        ],
         chart=_chart(quote, negotiations),
         llm_tokens=sum(n.llm_tokens for n in negotiations),
         llm_cost=sum((n.llm_cost for n in negotiations), Decimal("0")),

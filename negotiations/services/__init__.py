@@ -6,6 +6,11 @@ from negotiations.services.evaluation import (
     quote_close_without_award,
     quote_evaluate,
 )
+from negotiations.services.invitations import (
+    invitation_issue,
+    invitation_revoke,
+    portal_url,
+)
 from negotiations.services.notifications import (
     notification_emails_send,
     notification_mark_read,
@@ -25,6 +30,7 @@ from negotiations.services.staff import (
     negotiation_answer,
     negotiation_cancel,
     negotiation_guide,
+    negotiation_message_supplier,
     negotiation_pause,
     negotiation_requeue,
     negotiation_resume,
@@ -49,10 +55,13 @@ __all__ = [
     "TurnOutcome",
     "brand_profile_choices",
     "brand_standing_offer",
+    "invitation_issue",
+    "invitation_revoke",
     "invited_supplier_errors",
     "negotiation_answer",
     "negotiation_cancel",
     "negotiation_guide",
+    "negotiation_message_supplier",
     "negotiation_pause",
     "negotiation_requeue",
     "negotiation_resume",
@@ -62,6 +71,7 @@ __all__ = [
     "notification_settings_save",
     "notifications_mark_read",
     "notify",
+    "portal_url",
     "quote_award",
     "quote_cancel",
     "quote_close_without_award",

@@ -1,4 +1,5 @@
-"""What staff do to running negotiations: guide, answer, pause, resume, cancel, retry.
+"""What staff do to running negotiations: guide, answer, write to an invited supplier, pause,
+resume, cancel, retry.
 
 A negotiation waiting for an invited supplier pauses (its reply clock stops), resumes (with a
 fresh reply window, the supplier to answer) and cancels like any other.
@@ -20,6 +21,7 @@ from negotiations.models import (
     Quote,
     QuoteStatus,
     Sender,
+    SupplierMode,
 )
 from negotiations.services.context import next_side
 from negotiations.services.errors import ProcurError
@@ -103,6 +105,35 @@ def negotiation_guide(
         elif negotiation.status == NegotiationStatus.ACTIVE and _brand_moves_next(negotiation):
             # The brand is next: let it act on the guidance now rather than after a delay.
             enqueue_turn(negotiation, negotiation.turns_taken + 1)
+        negotiation.save(update_fields=["last_activity_at"])
+        return message
+
+    return post_once(negotiation.pk, client_id, build)
+
+
+def negotiation_message_supplier(
+    *, negotiation: Negotiation, author, text: str, client_id: str | None = None
+) -> Message:
+    """Staff writing to an invited supplier themselves: shared (the supplier reads it in the
+    portal, signed as staff), unlike guidance, which only the brand agent reads. It changes no
+    turn: the negotiation waits on whoever it waited on."""
+    text = _clean_text(text, "message to the supplier")
+
+    def build(negotiation: Negotiation) -> Message:
+        _ensure_open(negotiation, "write to the supplier")
+        if negotiation.supplier_mode != SupplierMode.INVITED:
+            raise ProcurError(
+                "This supplier is simulated: its agent reads only the brand agent's messages. "
+                "Guide the brand agent instead."
+            )
+        message = append_message(
+            negotiation,
+            sender=Sender.STAFF,
+            action=Message.TO_SUPPLIER,
+            text=text,
+            author=author,
+            client_id=client_id,
+        )
         negotiation.save(update_fields=["last_activity_at"])
         return message
 

@@ -9,10 +9,15 @@
     document.cookie = cookie + "; path=/; max-age=31536000; samesite=lax";
   }
   const clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  // data-local="datetime": a moment days away (a reply deadline), with its date and zone.
+  const stamp = new Intl.DateTimeFormat(undefined, {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+  });
   function localise(root) {
     root.querySelectorAll("time[data-local]").forEach(function (element) {
       const moment = new Date(element.getAttribute("datetime"));
-      if (!isNaN(moment)) element.textContent = clock.format(moment);
+      if (isNaN(moment)) return;
+      element.textContent = (element.dataset.local === "datetime" ? stamp : clock).format(moment);
     });
   }
   if (window.htmx) htmx.onLoad(localise);  // the page, and every fragment swapped in later
