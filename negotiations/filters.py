@@ -8,6 +8,7 @@ from negotiations.models import APPROVE_AWARDS, Negotiation, NegotiationStatus, 
 from negotiations.selectors import unread_notifications
 
 NEEDS_ME = "needs_me"
+WAITING_FOR_SUPPLIER = NegotiationStatus.WAITING_FOR_SUPPLIER
 
 
 def needs_attention(queryset: QuerySet[Quote], user) -> QuerySet[Quote]:
@@ -31,7 +32,11 @@ class QuoteFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         method="by_status",
-        choices=[(NEEDS_ME, "Needs me"), *QuoteStatus.choices],
+        choices=[
+            (NEEDS_ME, "Needs me"),
+            *QuoteStatus.choices,
+            (WAITING_FOR_SUPPLIER.value, "Waiting for a supplier's reply"),
+        ],
         empty_label="Any status",
     )
     created_after = django_filters.DateFilter(
@@ -58,4 +63,7 @@ class QuoteFilter(django_filters.FilterSet):
     def by_status(self, queryset: QuerySet[Quote], name: str, value: str) -> QuerySet[Quote]:
         if value == NEEDS_ME:
             return needs_attention(queryset, self.request.user)
+        if value == WAITING_FOR_SUPPLIER:
+            waiting = Negotiation.objects.filter(quote=OuterRef("pk"), status=WAITING_FOR_SUPPLIER)
+            return queryset.filter(Exists(waiting))
         return queryset.filter(status=value)

@@ -12,7 +12,15 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from negotiations.engine import Action
-from negotiations.models import TOKEN_FIELDS, Message, Negotiation, Notification, Quote, Sender
+from negotiations.models import (
+    TOKEN_FIELDS,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Notification,
+    Quote,
+    Sender,
+)
 from procur.accounts.tenancy import scope_to_user
 
 _COST = DecimalField(max_digits=12, decimal_places=6)
@@ -125,6 +133,17 @@ class QuoteRow:
     best_price: Decimal | None = None
     best_supplier: str = ""
     savings: Decimal | None = None
+
+    @property
+    def waiting_for_supplier(self) -> list[Negotiation]:
+        """Its negotiations waiting on an invited supplier's reply, soonest deadline first
+        (read from the prefetched negotiations: no query)."""
+        waiting = [
+            n
+            for n in self.quote.negotiations.all()
+            if n.status == NegotiationStatus.WAITING_FOR_SUPPLIER
+        ]
+        return sorted(waiting, key=lambda n: (n.reply_due_at is None, n.reply_due_at, n.slot))
 
 
 def quote_rows(quotes: list[Quote]) -> list[QuoteRow]:

@@ -54,6 +54,29 @@ def failed_negotiations(user=None, *, limit: int = RECENT_FAILURES) -> QuerySet[
     )
 
 
+NEXT_DEADLINES = 10
+
+
+@dataclass(frozen=True)
+class WaitingForSuppliers:
+    """Negotiations waiting on an invited supplier's reply: how many, and the soonest due."""
+
+    count: int
+    next_due: list[Negotiation]
+
+
+def waiting_for_suppliers(user=None, *, limit: int = NEXT_DEADLINES) -> WaitingForSuppliers:
+    """The count and the ``limit`` nearest reply deadlines (the sweep's partial index on
+    ``reply_due_at`` orders them)."""
+    waiting = _visible_to(
+        Negotiation.objects.filter(status=NegotiationStatus.WAITING_FOR_SUPPLIER), user
+    )
+    next_due = waiting.select_related("quote__organisation", "supplier").order_by(
+        "reply_due_at", "pk"
+    )[:limit]
+    return WaitingForSuppliers(count=waiting.count(), next_due=list(next_due))
+
+
 def negotiation_for_operator(user, pk: int) -> Negotiation:
     """One negotiation the operator may act on, or 404."""
     return get_object_or_404(_visible_to(Negotiation.objects.all(), user), pk=pk)

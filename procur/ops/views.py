@@ -41,6 +41,7 @@ def ops_page(request: HttpRequest) -> HttpResponse:
         **_broker_state(request.user),
         "stalled": selectors.stalled_negotiations(request.user),
         "failed": selectors.failed_negotiations(request.user),
+        "waiting": selectors.waiting_for_suppliers(request.user),
         "now": timezone.now(),
     }
     # htmx polls for the panels alone; the full page renders the same partial.

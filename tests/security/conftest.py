@@ -1,6 +1,7 @@
 """Two organisations: ours (``A``, whose people make the requests) and theirs (``B``, whose rows
 must never reach A). Every text of B's rows carries ``CANARY``, so a leak shows in any body."""
 
+import hashlib
 from dataclasses import dataclass
 
 import pytest
@@ -11,12 +12,14 @@ from django.db.models import Model
 
 from negotiations.models import (
     AgentCall,
+    Invitation,
     Message,
     Negotiation,
     Notification,
     NotificationKind,
     Quote,
     QuoteStatus,
+    SupplierMode,
 )
 from procur.accounts.models import Organisation, User
 from tests.factories import (
@@ -57,14 +60,28 @@ class Tenant:
 def tenant(label: str) -> Tenant:
     organisation = OrganisationFactory(name=f"{label} Org")
     user = UserFactory(organisation=organisation, username=f"{label.lower()}-buyer")
-    supplier = SupplierFactory(organisation=organisation, name=f"{label} Glassworks")
+    supplier = SupplierFactory(
+        organisation=organisation,
+        name=f"{label} Glassworks",
+        contact_email=f"sales@{label.lower()}.example",
+    )
     quote = QuoteFactory(
         organisation=organisation,
         created_by=user,
         product=f"{label} bottle",
         status=QuoteStatus.NEGOTIATING,
     )
-    negotiation = NegotiationFactory(quote=quote, supplier=supplier, slot=1)
+    # Invited: its room shows the invitation panel (contact email and links) and the form to
+    # write to the supplier, which must no more reach another organisation than the rest.
+    negotiation = NegotiationFactory(
+        quote=quote, supplier=supplier, slot=1, supplier_mode=SupplierMode.INVITED
+    )
+    Invitation.objects.create(
+        negotiation=negotiation,
+        token_hash=hashlib.sha256(label.encode()).hexdigest(),
+        email=supplier.contact_email,
+        send_error=f"{label} mail server refused",
+    )
     message = MessageFactory(negotiation=negotiation, seq=1, text=f"{label} opening offer")
     return Tenant(
         organisation=organisation,

@@ -66,6 +66,8 @@ def test_the_matrix_covers_every_kind_of_route():
     } <= names
     exports = {"quote_transcript_csv", "quote_record_json", "quote_award_pdf"}
     assert {*exports, "negotiation_transcript_csv"} <= names
+    invitations = {"negotiation_invitation_link", "negotiation_invitation_resend"}
+    assert {*invitations, "negotiation_invitation_revoke", "negotiation_message_supplier"} <= names
     assert "admin:negotiations_message_change" in names
     assert sum(route.model is not None for route in ROUTES) >= 40
 

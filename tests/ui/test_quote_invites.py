@@ -1,10 +1,10 @@
 """The new-quote form's per-supplier choice (simulated or invited) and the reply deadline."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from negotiations.models import Invitation, Quote, SupplierMode
+from negotiations.models import Invitation, NegotiationStatus, Quote, SupplierMode
 from tests.factories import NegotiationFactory, QuoteFactory, SupplierFactory
 from tests.ui.test_quote_pages import valid_quote
 
@@ -107,3 +107,25 @@ def test_a_clone_copies_which_suppliers_were_invited_and_the_deadline(
     assert sorted(form.initial["suppliers"]) == sorted(s.pk for s in three)
     assert form.initial["reply_window"] == timedelta(minutes=90)
     assert 'value="1.5"' in str(form["reply_window"])
+
+
+def test_the_dashboard_shows_and_filters_quotes_waiting_for_a_supplier(
+    staff_client, organisation, three
+):
+    waiting = QuoteFactory(organisation=organisation, product="Waiting one", status="negotiating")
+    NegotiationFactory(
+        quote=waiting,
+        supplier=three[0],
+        slot=1,
+        supplier_mode=SupplierMode.INVITED,
+        status=NegotiationStatus.WAITING_FOR_SUPPLIER,
+        reply_due_at=datetime(2026, 12, 1, 23, 30, tzinfo=UTC),
+    )
+    busy = QuoteFactory(organisation=organisation, product="Busy one", status="negotiating")
+    NegotiationFactory(quote=busy, supplier=three[1], slot=1)
+    staff_client.cookies["tz"] = "Asia/Tokyo"
+    page = staff_client.get("/").content.decode()
+    assert "Waiting for Pacific" in page and "reply by 2 Dec 08:30 JST" in page
+    filtered = staff_client.get("/?status=waiting_for_supplier").content.decode()
+    assert "Waiting one" in filtered and "Busy one" not in filtered
+    assert "Waiting for a supplier&#x27;s reply" in filtered
