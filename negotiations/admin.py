@@ -15,7 +15,15 @@ from django.utils.html import format_html
 
 from negotiations import selectors, services
 from negotiations.forms import QuoteForm, brand_profile_field
-from negotiations.models import AgentCall, Message, Negotiation, Quote, QuoteStatus
+from negotiations.models import (
+    AgentCall,
+    Invitation,
+    Message,
+    Negotiation,
+    Notification,
+    Quote,
+    QuoteStatus,
+)
 from procur.accounts.admin import OrganisationScopedAdmin
 
 
@@ -230,6 +238,25 @@ class MessageInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class InvitationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """An invited supplier's links: to whom, by whom, whether the email went, and revocations
+    (no token: only its hash is stored, and that is not shown either)."""
+
+    model = Invitation
+    fields = readonly_fields = [
+        "email",
+        "created_by",
+        "created_at",
+        "sent_at",
+        "send_error",
+        "revoked_at",
+    ]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("created_by")
+
+
 @admin.register(Negotiation)
 class NegotiationAdmin(ReadOnlyAdminMixin, UsageColumns, OrganisationScopedAdmin):
     list_display = [
@@ -244,14 +271,14 @@ class NegotiationAdmin(ReadOnlyAdminMixin, UsageColumns, OrganisationScopedAdmin
         "tokens",
         "cost",
     ]
-    list_filter = ["status", "brand_strategy"]
+    list_filter = ["status", "supplier_mode", "brand_strategy"]
     superuser_list_filter = ("quote__organisation",)
     list_select_related = ["quote", "supplier"]
     search_fields = ["quote__product", "supplier__name", "error"]
     date_hierarchy = "created_at"
     readonly_fields = ["agent_call_link", "tokens", "cost", "final_terms_pretty"]
     exclude = ["final_terms", "lease_token"]
-    inlines = [MessageInline]
+    inlines = [InvitationInline, MessageInline]
     actions = ["cancel_negotiations", "retry_failed_turns", "resend_stalled_turns"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -361,3 +388,15 @@ class AgentCallAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     raw_output_pretty = _json_display("raw_output", "Raw output")
 
     parsed_move_pretty = _json_display("parsed_move", "Parsed move")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    """What staff were told, to whom, and whether they read it."""
+
+    list_display = ["user", "kind", "quote", "text", "created_at", "read_at"]
+    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    superuser_list_filter = ("quote__organisation",)
+    list_select_related = ["user", "quote"]
+    search_fields = ["text", "user__username", "quote__product"]
+    date_hierarchy = "created_at"

@@ -20,6 +20,7 @@ ORGANISATION_PATHS: dict[str, str] = {
     "negotiations.negotiation": "quote__organisation",
     "negotiations.message": "negotiation__quote__organisation",
     "negotiations.agentcall": "negotiation__quote__organisation",
+    "negotiations.notification": "quote__organisation",
 }
 
 

@@ -8,7 +8,16 @@ from django.contrib.auth.models import Permission
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, QuoteStatus
+from negotiations.models import (
+    Invitation,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Notification,
+    NotificationKind,
+    Quote,
+    QuoteStatus,
+)
 from tests.factories import OrganisationFactory, QuoteFactory, UserFactory
 from tests.ops.conftest import add_turn, make_negotiation
 from vendors.models import Supplier
@@ -125,6 +134,7 @@ def test_staff_cannot_pick_another_organisations_user_or_supplier(
             "weight_payment_terms": 20,
             "max_rounds": 8,
             "question_budget": 3,
+            "reply_window": "48:00:00",
             "clarifications": "[]",
             "negotiations-TOTAL_FORMS": 0,
             "negotiations-INITIAL_FORMS": 0,
@@ -326,6 +336,7 @@ def _quote_form_data(quote, **changes) -> dict:
         "requirements": quote.requirements,
         "max_rounds": quote.max_rounds,
         "question_budget": quote.question_budget,
+        "reply_window": str(quote.reply_window),
         "clarifications": "[]",
         "negotiations-TOTAL_FORMS": 0,
         "negotiations-INITIAL_FORMS": 0,
@@ -382,3 +393,33 @@ def test_a_draft_quote_can_be_deleted(client, org_admin, organisation):
     client.force_login(org_admin)
     client.post(reverse("admin:negotiations_quote_delete", args=[draft.pk]), {"post": "yes"})
     assert not Quote.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_negotiation_shows_its_invitations_read_only_and_no_token(client, superuser, ours):
+    Invitation.objects.create(
+        negotiation=ours,
+        token_hash="ab12" * 16,
+        email="dana@pacific.example",
+        send_error="SMTPRecipientsRefused: no such mailbox",
+    )
+    client.force_login(superuser)
+    page = client.get(
+        reverse("admin:negotiations_negotiation_change", args=[ours.pk])
+    ).content.decode()
+    assert "dana@pacific.example" in page and "no such mailbox" in page
+    assert "ab12" * 16 not in page and "token_hash" not in page
+    assert 'name="invitations-0-email"' not in page, "invitations must not be editable"
+
+
+def test_staff_see_only_their_organisations_notifications(client, org_admin, ours, theirs):
+    for negotiation, text in ((ours, "Our supplier replied"), (theirs, "Rival supplier replied")):
+        Notification.objects.create(
+            user=UserFactory(organisation=negotiation.quote.organisation),
+            kind=NotificationKind.SUPPLIER_REPLIED,
+            quote=negotiation.quote,
+            negotiation=negotiation,
+            text=text,
+        )
+    client.force_login(org_admin)
+    page = _changelist(client, "negotiations_notification")
+    assert "Our supplier replied" in page and "Rival supplier replied" not in page
