@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -35,7 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.procs import ROOT, _stop, app_env, web  # noqa: E402
+from bench.procs import ROOT, app_env, web  # noqa: E402
 from bench.sql import insert_select  # noqa: E402
 from negotiations.models import Invitation, Message, Negotiation, Quote  # noqa: E402
 from negotiations.services import reply_deadlines  # noqa: E402
@@ -62,7 +63,13 @@ def fill(waiting: int) -> Organisation:
         Supplier.objects.get_or_create(
             organisation=organisation,
             name=f"Supplier {n:02}",
-            defaults={"contact_email": f"sales{n}@supplier.example", "capacity": 100000},
+            defaults={
+                "contact_email": f"sales{n}@supplier.example",
+                "list_price": "2.50",
+                "cost_floor": "1.50",
+                "fastest_lead_time_days": 10,
+                "capacity": 100000,
+            },
         )[0]
         for n in range(SUPPLIERS)
     ]
@@ -79,7 +86,11 @@ def fill(waiting: int) -> Organisation:
             needed_by=date.today() + timedelta(days=60),
         ),
         # The first half negotiate (with their suppliers waiting), the others are closed.
-        {"status": f"CASE WHEN g <= {waiting // 3} THEN 'negotiating' ELSE 'closed' END"},
+        {
+            "status": f"CASE WHEN g <= {waiting // 3} THEN 'negotiating' ELSE 'closed' END",
+            "created_at": "now()",
+            "started_at": "now()",
+        },
         f"FROM generate_series(1, {quotes}) g",
     )
     insert_select(
@@ -100,6 +111,7 @@ def fill(waiting: int) -> Organisation:
             "remind_at": "CASE WHEN q.status = 'negotiating' THEN now() + interval '12 hours' "
             "+ ((q.id * 3 + s) % 1440) * interval '30 seconds' END",
             "last_activity_at": "now()",
+            "created_at": "now()",
         },
         f"FROM negotiations_quote q CROSS JOIN generate_series(1, 3) s "
         f"WHERE q.organisation_id = {organisation.pk}",
@@ -110,6 +122,7 @@ def fill(waiting: int) -> Organisation:
         {
             "negotiation_id": "n.id",
             "audience": "'shared'",
+            "created_at": "now()",
             "terms": "jsonb_build_object('unit_price', '1.90', 'quantity', 1000, "
             "'lead_time_days', 30, 'payment_terms_days', 30, 'warranty_months', 12)",
         },
@@ -144,17 +157,21 @@ def make_due(organisation: Organisation, due: int, field: str) -> None:
     Negotiation.objects.filter(pk__in=ids).update(**{field: timezone.now() - timedelta(seconds=1)})
 
 
-def explain(now) -> dict[str, str]:
-    """The plans of the sweep's two locking queries (run, then rolled back)."""
+def explain(organisation: Organisation, due: int) -> dict[str, str]:
+    """The plans of the sweep's two locking queries with ``due`` rows due for each (made due,
+    run, then rolled back: the negotiations go on waiting)."""
     plans = {}
-    for name, due in (
-        ("missed deadlines", reply_deadlines._overdue(now)),
-        ("reminders", reply_deadlines._reminder_due(now)),
-    ):
-        with transaction.atomic():
-            query = due.select_for_update(skip_locked=True)[: reply_deadlines.BATCH]
-            plans[name] = query.explain(analyze=True, buffers=True)
-            transaction.set_rollback(True)
+    with transaction.atomic():
+        make_due(organisation, due, "reply_due_at")
+        make_due(organisation, due, "remind_at")
+        now = timezone.now()
+        for name, query in (
+            ("missed deadlines", reply_deadlines._overdue(now)),
+            ("reminders", reply_deadlines._reminder_due(now)),
+        ):
+            locking = query.select_for_update(skip_locked=True)[: reply_deadlines.BATCH]
+            plans[name] = locking.explain(analyze=True, buffers=True)
+        transaction.set_rollback(True)
     return plans
 
 
@@ -171,7 +188,9 @@ def rss_kib(pid: int) -> int:
     return total + sum(rss_kib(int(child)) for child in children)
 
 
-def worker_with_beat(schedule: Path, sweep_seconds: float) -> subprocess.Popen:
+def worker_with_beat(scratch: Path, sweep_seconds: float) -> subprocess.Popen:
+    """``celery worker --beat`` in a session of its own (beat runs in a child process: stopping
+    the group stops it too), its log in ``scratch``."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -181,10 +200,10 @@ def worker_with_beat(schedule: Path, sweep_seconds: float) -> subprocess.Popen:
             "procur",
             "worker",
             "--beat",
-            f"--schedule={schedule}",
+            f"--schedule={scratch / 'beat-schedule'}",
             "--pool=prefork",
             "--concurrency=2",
-            "--loglevel=WARNING",
+            "--loglevel=INFO",  # "received" lines count the sweeps beat sent
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
@@ -193,11 +212,12 @@ def worker_with_beat(schedule: Path, sweep_seconds: float) -> subprocess.Popen:
         env=app_env(
             PROCUR_REPLY_SWEEP_SECONDS=sweep_seconds,
             EMAIL_URL="consolemail://",
-            LOG_LEVEL="INFO",  # the sweep task's "received"/"succeeded" lines count its runs
+            LOG_LEVEL="INFO",
+            LOG_FORMAT="console",
         ),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=open(scratch / "worker.log", "w"),
+        start_new_session=True,
     )
 
 
@@ -208,9 +228,13 @@ def watch(seconds: float, sweep_seconds: float) -> dict:
     queue = celery_app.conf.task_default_queue
     samples = []
     with tempfile.TemporaryDirectory() as scratch, web() as server:
-        worker = worker_with_beat(Path(scratch) / "beat-schedule", sweep_seconds)
+        worker = worker_with_beat(Path(scratch), sweep_seconds)
         try:
-            time.sleep(10)  # start-up: imports, the pool's children, beat's first tick
+            deadline = time.monotonic() + 60
+            while not celery_app.control.ping(timeout=0.5):
+                if time.monotonic() > deadline or worker.poll() is not None:
+                    raise RuntimeError("the worker did not start")
+            time.sleep(5)  # the pool's children settle, beat ticks
             started = time.monotonic()
             while (elapsed := time.monotonic() - started) <= seconds:
                 samples.append(
@@ -224,11 +248,13 @@ def watch(seconds: float, sweep_seconds: float) -> dict:
                 )
                 time.sleep(5)
         finally:
-            _stop(worker)
-        log = worker.stderr.read()
-    sweeps = log.count("negotiations.tasks.sweep_reply_deadlines") // 2  # received, succeeded
-    turns = log.count("negotiations.tasks.negotiation_turn")
-    return {"samples": samples, "sweeps": sweeps, "turn_task_lines": turns}
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=60)
+        log = (Path(scratch) / "worker.log").read_text()
+    received = [line for line in log.splitlines() if "received" in line]
+    sweeps = sum("negotiations.tasks.sweep_reply_deadlines" in line for line in received)
+    turns = sum("negotiations.tasks.negotiation_turn" in line for line in received)
+    return {"samples": samples, "sweeps": sweeps, "turns": turns}
 
 
 def _ms(times: list[float]) -> str:
@@ -248,6 +274,7 @@ def main() -> None:
         raise SystemExit("Run it on PostgreSQL: set DATABASE_URL to a database of its own.")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("migrate", verbosity=0)
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # the bench's own Redis DB
 
     started = time.perf_counter()
     organisation = fill(args.waiting)
@@ -262,8 +289,7 @@ def main() -> None:
         result = reply_deadlines.sweep_reply_deadlines()
         elapsed = (time.perf_counter() - started) * 1000
         print(f"sweep, {args.due} {what} due: {elapsed:.0f} ms ({result})")
-    make_due(organisation, args.due, "reply_due_at")
-    for name, plan in explain(timezone.now()).items():
+    for name, plan in explain(organisation, args.due).items():
         print(f"\nEXPLAIN (ANALYZE, BUFFERS) {name} ({args.due} due):\n{plan}")
 
     print(
@@ -277,7 +303,7 @@ def main() -> None:
             f"{s['t']:>5} {s['worker_kib'] / 1024:>16.1f} {s['web_kib'] / 1024:>8.1f} "
             f"{s['queued']:>7} {s['unacked']:>8}"
         )
-    print(f"sweeps run by beat: {watched['sweeps']}; turn tasks: {watched['turn_task_lines']}")
+    print(f"sweeps run by beat: {watched['sweeps']}; turn tasks run: {watched['turns']}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
