@@ -1,9 +1,12 @@
 """The default brand against a supplier that holds one offer (a reciprocating agent waiting
-for concessions it can see): it moves in time, and lead time is not given away at once."""
+for concessions it can see): it moves in time, and lead time is not given away at once; what
+the supplier's offers say about the payment terms it wants; the offer proposed back once
+before accepting."""
 
 from decimal import Decimal
 
 from negotiations.engine import (
+    CLASSIC_AGENTS,
     Action,
     BrandNegotiator,
     Move,
@@ -13,6 +16,7 @@ from negotiations.engine import (
     brand_utility,
     play,
 )
+from negotiations.engine.domains import discrete_settings
 from tests.engine.scenarios import BRAND
 
 HELD = Terms(Decimal("14.00"), BRAND.quantity, 45, 0, 12)
@@ -54,3 +58,55 @@ def test_lead_time_is_not_given_away_at_once_when_theirs_is_beyond_our_limit() -
     offers = [t.move.terms for t in brand_turns(True) if t.move.terms is not None]
     assert offers[1].lead_time_days < BRAND.max_lead_time_days
     assert offers[-1].lead_time_days > offers[1].lead_time_days  # it does move, later
+
+
+class Scripted:
+    """A supplier that opens with net 0, then holds one offer with ``later`` payment terms."""
+
+    def __init__(self, later: int) -> None:
+        self.later = later
+
+    def respond(self, state: NegotiationState) -> Move:
+        mine = sum(1 for t in state.history if t.side is Side.SUPPLIER)
+        pay = 0 if mine == 0 else self.later
+        return Move(Action.COUNTER, Terms(Decimal("13.00"), BRAND.quantity, 25, pay, 12))
+
+
+def test_payment_terms_a_supplier_gave_up_are_not_conceded_back_past_them() -> None:
+    """A supplier that opens with net 0 and then offers net 60 is read as wanting net 45
+    (its opening is only a lower bound): the brand's payment terms stop at net 45. One that
+    keeps asking for net 0 gets sooner payment than that."""
+
+    def payments(later: int) -> list[int]:
+        played = play(BrandNegotiator(BRAND, 1), Scripted(later), 10, brand_first=True)
+        return [
+            t.move.terms.payment_terms_days
+            for t in played.turns
+            if t.side is Side.BRAND and t.move.action is Action.COUNTER and t.move.terms
+        ]
+
+    assert min(payments(60)) == 45
+    assert min(payments(0)) < 45
+
+
+def test_an_acceptable_offer_is_first_proposed_back_with_our_payment_terms_once() -> None:
+    """Before accepting their offer (not on our last move), the brand proposes it once with the
+    payment terms and warranty of its own previous offer, which may cost them little; every
+    issue still moves towards them from our previous offer. Here a naive tit-for-tat seller
+    accepts it."""
+    setting = discrete_settings(8)[7]
+    seller = CLASSIC_AGENTS["naive_tft"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=False)
+    turns = played.turns
+    probes = [i for i, t in enumerate(turns) if "pareto_probe" in t.move.strategies]
+    assert len(probes) == 1
+    at = probes[0]
+    probe, standing = turns[at].move.terms, turns[at - 1].move.terms
+    before = next(t.move.terms for t in reversed(turns[:at]) if t.side is Side.BRAND)
+    assert probe is not None and standing is not None and before is not None
+    assert probe != before
+    assert probe.unit_price == standing.unit_price >= before.unit_price
+    assert probe.lead_time_days >= before.lead_time_days
+    assert probe.payment_terms_days == before.payment_terms_days > standing.payment_terms_days
+    assert brand_utility(probe, setting.brand) > brand_utility(standing, setting.brand) + 0.01
+    assert played.terms == probe

@@ -44,6 +44,10 @@ STALL_FROM = 0.6
 LUMP_TOLERANCE = 0.02
 """How far past its target a single step on an issue that moves in steps (payment terms) may
 take a concession, when that step is worth more to the opponent than price is."""
+PROBE = "pareto_probe"
+PROBE_GAIN = 0.01
+"""Least gain in our utility for which we propose their offer with our payment terms and
+warranty once before accepting it."""
 CLAMP_CACHE = 8
 """How many clamped offers a negotiator remembers."""
 T = TypeVar("T", int, Decimal)
@@ -254,6 +258,18 @@ class Negotiator:
             standing = None  # another negotiation offers more: never settle for less
         last_move = state.round == state.max_rounds
         if standing is not None and (standing >= offer_utility - 1e-9 or last_move):
+            probe = None if last_move else self._probe(state, view, quantity)
+            if probe is not None:
+                return Move(
+                    Action.COUNTER,
+                    probe,
+                    (*plan.used, PROBE),
+                    (
+                        f"Their offer is worth {standing:.2f} to us; the same offer with the "
+                        "payment terms and warranty of our last one may cost them nothing: "
+                        "we propose it once before accepting.",
+                    ),
+                )
             return Move(
                 Action.ACCEPT,
                 view.opponent_standing,
@@ -291,6 +307,32 @@ class Negotiator:
             f"{offer.warranty_months}m warranty (worth {offer_utility:.2f} to us)."
         )
         return Move(action, offer, plan.used, (*plan.notes, summary))
+
+    def _probe(self, state: NegotiationState, view: View, quantity: int) -> Terms | None:
+        """Their offer with the payment terms and warranty of our previous offer where those
+        are better for us, once a negotiation and for a monotone negotiator only: a supplier
+        that treats a range of payment terms (or warranties) alike opens at one end of it,
+        so the opening tells us little about what it would give for free. None when there is
+        nothing to gain or it was tried already."""
+        theirs = view.opponent_standing
+        if not self.monotone or not view.own_offers or theirs is None:
+            return None
+        if any(turn.side is self.side and PROBE in turn.move.strategies for turn in state.history):
+            return None
+        previous = self._clamped(view.own_offers[-1], quantity)[0]
+        if previous is None:
+            return None
+        probe = self._no_retreat(
+            theirs.replace(
+                payment_terms_days=previous.payment_terms_days,
+                warranty_months=previous.warranty_months,
+            ),
+            previous,
+        )
+        if probe == previous or self._violations(probe, quantity):
+            return None
+        gain = self.scorer.score_terms(probe) - self.scorer.score_terms(theirs)
+        return probe if gain > PROBE_GAIN else None
 
     def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
         model = view.opponent

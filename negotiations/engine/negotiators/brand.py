@@ -79,7 +79,7 @@ class BrandNegotiator(Negotiator):
             first_price,
             floor,
             lead=(first.lead_time_days, 0),
-            pay=(first.payment_terms_days, PAYMENT_TERMS_DAYS[-1]),
+            pay=(_pay_ideal(model), PAYMENT_TERMS_DAYS[-1]),
             warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
         )
 
@@ -125,6 +125,21 @@ class BrandNegotiator(Negotiator):
         return Move(
             move.action, move.terms, ("directive", *move.strategies), (why, *move.rationale)
         )
+
+
+def _pay_ideal(model: OpponentModel) -> int:
+    """The payment terms the supplier likely wants, read from its offers.
+
+    Its opening is only a lower bound: a supplier that treats every term up to some net days
+    alike may open with any of them (net 0 as often as its real ideal). A later term it offers
+    after opening is a concession, and concessions start next to the ideal: a supplier that
+    gives net 60 is read as wanting net 45, not net 0. Without such an offer, its opening."""
+    opening = model.offers[0].payment_terms_days
+    later = [o.payment_terms_days for o in model.offers if o.payment_terms_days > opening]
+    if not later:
+        return opening
+    bound = min(later)
+    return max(opening, *(d for d in PAYMENT_TERMS_DAYS if d < bound))
 
 
 def _asked_questions(state: NegotiationState) -> set[str]:
