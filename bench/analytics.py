@@ -28,7 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.sql import insert_select  # noqa: E402
+from bench.sql import bench_suppliers, insert_select  # noqa: E402
 from negotiations.models import (  # noqa: E402
     ENDED_STATUSES,
     AgentCall,
@@ -39,7 +39,6 @@ from negotiations.models import (  # noqa: E402
 from negotiations.services.summary import negotiations_summarise  # noqa: E402
 from procur.accounts.models import Organisation, User  # noqa: E402
 from records.analytics.summaries import summaries_rebuild  # noqa: E402
-from vendors.models import Supplier  # noqa: E402
 
 ORGANISATION = "Analytics bench"
 SUPPLIERS = 30
@@ -59,19 +58,7 @@ def fill(negotiations: int) -> Organisation:
     ours.delete()
     Quote.objects.filter(organisation=organisation).delete()
     user, _ = User.objects.get_or_create(username="analyst", organisation=organisation)
-    suppliers = [
-        Supplier.objects.get_or_create(
-            organisation=organisation,
-            name=f"Supplier {n:02}",
-            defaults={
-                "list_price": "2.50",
-                "cost_floor": "1.50",
-                "fastest_lead_time_days": 10,
-                "capacity": 100000,
-            },
-        )[0]
-        for n in range(SUPPLIERS)
-    ]
+    suppliers = bench_suppliers(organisation, SUPPLIERS)
     quotes = negotiations // 3
     template = Quote(
         organisation=organisation,

@@ -1,7 +1,10 @@
-"""Filling a benchmark's database fast: rows generated inside PostgreSQL."""
+"""Filling a benchmark's database: rows generated inside PostgreSQL, and its suppliers."""
 
 from django.db import connection
 from django.db.models import Model
+
+from procur.accounts.models import Organisation
+from vendors.models import Supplier
 
 
 def insert_select(model: type[Model], template: Model, overrides: dict[str, str], source: str):
@@ -23,3 +26,22 @@ def insert_select(model: type[Model], template: Model, overrides: dict[str, str]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def bench_suppliers(organisation: Organisation, count: int, *, with_email: bool = False):
+    """The organisation's ``count`` suppliers ("Supplier 00", ...), created on the first run;
+    ``with_email``: each with a contact address (an invited supplier needs one)."""
+    return [
+        Supplier.objects.get_or_create(
+            organisation=organisation,
+            name=f"Supplier {n:02}",
+            defaults={
+                "contact_email": f"sales{n}@supplier.example" if with_email else "",
+                "list_price": "2.50",
+                "cost_floor": "1.50",
+                "fastest_lead_time_days": 10,
+                "capacity": 100000,
+            },
+        )[0]
+        for n in range(count)
+    ]

@@ -37,12 +37,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.procs import ROOT, app_env, web  # noqa: E402
-from bench.sql import insert_select  # noqa: E402
+from bench.sql import bench_suppliers, insert_select  # noqa: E402
 from negotiations.models import Invitation, Message, Negotiation, Quote  # noqa: E402
 from negotiations.services import reply_deadlines  # noqa: E402
 from procur.accounts.models import Organisation, User  # noqa: E402
 from procur.celery import app as celery_app  # noqa: E402
-from vendors.models import Supplier  # noqa: E402
 
 ORGANISATION = "Waiting suppliers bench"
 SUPPLIERS = 30
@@ -59,20 +58,7 @@ def fill(waiting: int) -> Organisation:
     ours.delete()
     Quote.objects.filter(organisation=organisation).delete()
     user, _ = User.objects.get_or_create(username="waiting-bench", organisation=organisation)
-    suppliers = [
-        Supplier.objects.get_or_create(
-            organisation=organisation,
-            name=f"Supplier {n:02}",
-            defaults={
-                "contact_email": f"sales{n}@supplier.example",
-                "list_price": "2.50",
-                "cost_floor": "1.50",
-                "fastest_lead_time_days": 10,
-                "capacity": 100000,
-            },
-        )[0]
-        for n in range(SUPPLIERS)
-    ]
+    suppliers = bench_suppliers(organisation, SUPPLIERS, with_email=True)
     quotes = 2 * waiting // 3
     insert_select(
         Quote,
