@@ -259,7 +259,12 @@ def prepare_turn(negotiation: Negotiation, turn: int) -> PreparedTurn:
         state=NegotiationState(
             round=round_,
             max_rounds=quote.max_rounds,
-            history=tuple(_turn(m, reasons=m.sender == Sender.SUPPLIER) for m in shared),
+            # Staff's messages to an invited supplier are shared, but are no move of a side.
+            history=tuple(
+                _turn(m, reasons=m.sender == Sender.SUPPLIER)
+                for m in shared
+                if m.sender in AGENT_SENDERS
+            ),
         ),
         brand=None,
         supplier=supplier_preferences(negotiation.supplier),

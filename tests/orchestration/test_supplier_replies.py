@@ -116,6 +116,26 @@ def test_a_counter_is_stored_as_the_suppliers_move_and_the_brand_answers_it(
     assert negotiation.turns_taken == 3
 
 
+def test_staffs_message_to_the_supplier_is_no_move_of_either_side(negotiation, user):
+    """Shared with the supplier, it is in its transcript but not in the moves its reply and the
+    brand's answer are read against (it made the supplier's counter fail with a 500)."""
+    services.negotiation_message_supplier(
+        negotiation=negotiation, author=user, text="Is the tooling included?", client_id="s1"
+    )
+
+    services.supplier_counter(
+        negotiation=negotiation, terms=offer("2.30"), text="It is.", client_id="c1"
+    )
+    negotiation = play_brand(negotiation)
+
+    assert [(m.sender, m.action) for m in moves(negotiation)] == [
+        (Sender.BRAND, "propose"),
+        (Sender.SUPPLIER, "counter"),
+        (Sender.BRAND, "counter"),
+    ]
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
+
+
 def test_a_second_reply_before_the_brand_answers_is_refused(negotiation):
     services.supplier_counter(negotiation=negotiation, terms=offer("2.30"), text="", client_id="a")
 
