@@ -9,13 +9,7 @@ Screenshots of the room mid-negotiation and at the end go to ``docs/screenshots/
 ``PROCUR_UPDATE_SCREENSHOTS=1`` (otherwise to a temporary folder, so a test run leaves git clean).
 """
 
-import os
 import re
-import subprocess
-import tempfile
-import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,9 +18,8 @@ import pytest
 
 from negotiations import live
 from negotiations.models import Negotiation, Quote, QuoteStatus
-from procur import embedded_redis, web
+from tests.browser.conftest import SCREENSHOTS
 from tests.factories import SupplierFactory
-from tests.test_negotiate_demo import database_url
 from vendors.models import Temperament
 
 pytestmark = [
@@ -35,75 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="apt-get install chromium"),
 ]
-
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = (
-    REPO / "docs" / "screenshots"
-    if os.environ.get("PROCUR_UPDATE_SCREENSHOTS")
-    else Path(tempfile.mkdtemp(prefix="procur-screenshots-"))
-)
-CHROMIUM = "/usr/bin/chromium"
-WAIT_MS = 90_000
-
-
-@pytest.fixture
-def server(transactional_db, settings) -> Iterator[str]:
-    """The web server (``procur.web``) on a free port, on the test database and this run's
-    Redis; the suite's worker plays the turns at the pace of ``make run`` on embedded defaults."""
-    settings.PROCUR_SIMULATED_LLM_LATENCY = settings.EMBEDDED_SCRIPTED_PACE
-    port = embedded_redis.free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DEBUG": "true",
-    }
-    process = subprocess.Popen(
-        # Two daphne processes, as production runs them: the page's requests and its socket may
-        # reach different ones.
-        web.command(port=port, processes=2),
-        cwd=REPO,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                assert process.poll() is None, "the web server exited during start-up"
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    """A Chromium page; after the test, nothing in its console may be an error (a failed load,
-    a script error): ``page.console_errors`` collects them."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between browser steps are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.set_default_timeout(WAIT_MS)
-        page.console_errors = []
-        page.on(
-            "console",
-            lambda m: m.type == "error" and page.console_errors.append(f"{m.text} ({m.location})"),
-        )
-        page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
-        yield page
-        browser.close()
 
 
 @pytest.fixture
