@@ -1,21 +1,15 @@
-"""What the browser tests share: the web server as production runs it (``procur.web``: daphne
-processes serving the real ASGI app) on the suite's database and this run's Redis, and Debian's
-Chromium driven by Playwright, whose pages collect their console errors."""
+"""What the browser tests share: the web server as production runs it (tests/webserver.py), and
+Debian's Chromium driven by Playwright, whose pages collect their console errors."""
 
 import os
-import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from procur import embedded_redis, web
-from tests.test_negotiate_demo import database_url
+from tests.webserver import REPO, running_web_server
 
-REPO = Path(__file__).resolve().parents[2]
 # Where screenshots go: the docs when PROCUR_UPDATE_SCREENSHOTS=1, otherwise a temporary folder
 # (a test run leaves git clean).
 SCREENSHOTS = (
@@ -36,41 +30,13 @@ def server_env() -> dict[str, str]:
 
 @pytest.fixture
 def server(transactional_db, settings, server_env) -> Iterator[str]:
-    """The web server (``procur.web``) on a free port, on the test database and this run's
-    Redis, its links (``PROCUR_BASE_URL``) pointing at itself; the suite's worker plays the turns
-    at the pace of ``make run`` on embedded defaults."""
+    """The web server (tests/webserver.py) on the test database and this run's Redis; the
+    suite's worker plays the turns at the pace of ``make run`` on embedded defaults."""
     settings.PROCUR_SIMULATED_LLM_LATENCY = settings.EMBEDDED_SCRIPTED_PACE
-    port = embedded_redis.free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DEBUG": "true",
-        "PROCUR_BASE_URL": url,
-        **server_env,
-    }
-    process = subprocess.Popen(
-        # Two daphne processes, as production runs them: the page's requests and its socket may
-        # reach different ones.
-        web.command(port=port, processes=2),
-        cwd=REPO,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60  # start-up on a loaded machine
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                assert process.poll() is None, "the web server exited during start-up"
-                assert time.monotonic() < deadline, "the web server did not start"
-                time.sleep(0.2)
+    # Two daphne processes, as production runs them: the page's requests and its socket may
+    # reach different ones.
+    with running_web_server(processes=2, env=server_env) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture

@@ -229,9 +229,11 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
     traffic.read()
 
     # The simulated negotiations end too: the quote awaits approval, and staff award it.
-    approve = staff.wait_for_selector(
+    # A locator, not an element: a push may re-render the outcome between its arrival and the click.
+    approve = staff.locator(
         f"#quote-outcome tr:has(input[value='{invited.pk}']) button:has-text('Approve')"
     )
+    approve.wait_for()
     quote.refresh_from_db()
     assert quote.status == QuoteStatus.AWAITING_APPROVAL
     assert supplier.evaluate("window.neverReloaded") is True

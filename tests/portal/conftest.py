@@ -1,10 +1,6 @@
 """An invited supplier's negotiation with its link, the brand's opening played, and entries the
 supplier must never see (each carries a canary, so a leak shows in any page or frame)."""
 
-import os
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,11 +14,10 @@ from negotiations import services
 from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, Sender
 from negotiations.services.invitations import invitation_issue
 from negotiations.services.transcript import append_message, lock_negotiation
-from procur import embedded_redis, web
 from tests.factories import QuoteFactory, SupplierFactory
 from tests.orchestration.conftest import wait_for
 from tests.orchestration.invited import start_invited
-from tests.test_negotiate_demo import database_url
+from tests.webserver import running_web_server
 
 REPO = Path(__file__).resolve().parents[2]
 # The brand's limits, chosen so no offer the scripted brand opens with can equal them.
@@ -152,38 +147,9 @@ def assert_nothing_internal(html: str) -> None:
 
 
 @pytest.fixture
-def web_server(transactional_db, settings, tmp_path) -> Iterator[tuple[str, Path]]:
-    """The web server as production runs it (``procur.web``: daphne processes) on the test
-    database and this run's Redis; its URL, and the file that gets everything it prints."""
-    port = embedded_redis.free_port()
+def web_server(transactional_db, tmp_path) -> Iterator[tuple[str, Path]]:
+    """The web server as production runs it (tests/webserver.py) on the test database and this
+    run's Redis; its URL, and the file that gets everything it prints."""
     log = tmp_path / "web.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DEBUG": "true",
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            web.command(port=port, processes=1),
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60  # start-up on a loaded machine
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
-                break
-            except OSError:
-                assert process.poll() is None, "the web server exited: " + log.read_text()
-                assert time.monotonic() < deadline, "the web server did not start"
-                time.sleep(0.2)
+    with running_web_server(processes=1, log=log) as url:
         yield url, log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

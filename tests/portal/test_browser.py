@@ -15,6 +15,7 @@ import pytest
 
 from negotiations.models import Negotiation, NegotiationStatus, Sender
 from negotiations.services.invitations import invitation_issue
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.factories import QuoteFactory, SupplierFactory
 from tests.orchestration.conftest import wait_for
 from tests.orchestration.invited import start_invited
@@ -84,10 +85,7 @@ def test_the_supplier_counters_sees_the_reply_live_and_accepts(
     # steps are still plain synchronous calls.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         for viewport, (negotiation, token) in links.items():
             context = browser.new_context(
                 viewport=VIEWPORTS[viewport],
