@@ -13,6 +13,7 @@ negotiation, shown as one entry naming every supplier; the notes of a quote-wide
 that cancellation's, already listed from the quote's history.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -41,6 +42,8 @@ LIFECYCLE_FIELDS = frozenset(
 )
 # Staff messages that record what someone did (a system note carries its author only then).
 STAFF_ACTIONS = {"guidance": "Guidance", "answer": "Answered the brand agent's question"}
+# A state change's note (services/staff.py): "Paused by alice."
+STATE_NOTE = re.compile(r"^(\w+) by ")
 # The notes one quote-wide action writes, one per negotiation, in one transaction: well within
 # a second of each other, and far quicker than a person acts twice.
 ONE_ACTION = timedelta(seconds=1)
@@ -144,6 +147,17 @@ def _one_per_action(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     return [replace(first, supplier=suppliers) for first, suppliers in grouped]
 
 
+def _note_action(text: str, who: str) -> str:
+    """The action a person's system note records: "Paused by alice." (services/staff.py) is
+    "Paused the negotiation"; any other note (a supplier link issued or revoked) says it in
+    full, without its author's name in front."""
+    state = STATE_NOTE.match(text)
+    if state:
+        return f"{state[1]} the negotiation"
+    text = text.removeprefix(f"{who} ").rstrip(".")
+    return text[:1].upper() + text[1:]
+
+
 def _message_entries(quote: Quote) -> list[AuditEntry]:
     messages = (
         Message.objects.filter(negotiation__quote=quote, author__isnull=False)
@@ -154,8 +168,8 @@ def _message_entries(quote: Quote) -> list[AuditEntry]:
     for message in messages:
         if message.sender == Sender.STAFF:
             action = STAFF_ACTIONS.get(message.action, "Message")
-        else:  # "Paused by alice." and its kin (services/staff.py)
-            action = message.text.split(" ", 1)[0] + " the negotiation"
+        else:
+            action = _note_action(message.text, _name(message.author))
         entries.append(
             AuditEntry(
                 message.created_at,

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiations.models import Message, Quote, Sender
+from negotiations.services.invitations import invitation_issue, invitation_revoke
 from records.audit import audit_trail
 from tests.factories import QuoteFactory, SupplierFactory
+from tests.orchestration.invited import start_invited
 from tests.ui.test_quote_pages import valid_quote
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,20 @@ def test_pauses_of_two_negotiations_a_moment_apart_are_two_actions(ended, user):
         Message.objects.filter(pk=note.pk).update(created_at=later + timedelta(seconds=5 * offset))
     paused = [e.supplier for e in audit_trail(ended.quote) if e.action == "Paused the negotiation"]
     assert paused == [n.supplier.name for n in (ended.negotiations[2], *ended.negotiations[:2])]
+
+
+def test_supplier_links_issued_and_revoked_are_recorded(organisation, user):
+    quote = QuoteFactory(organisation=organisation)
+    suppliers = [SupplierFactory(organisation=organisation) for _ in range(3)]
+    invited = start_invited(quote, suppliers, slots=(1,))[0]
+    invitation_issue(negotiation=invited, by=user, send=False)
+    invitation_revoke(negotiation=invited, by=user)
+
+    me, name = user.username, invited.supplier.name
+    assert _trail(quote)[-2:] == [
+        (me, "Issued a supplier link (shown to copy)", name),
+        (me, f"Supplier links revoked by {me} (2)", name),
+    ]
 
 
 def test_an_admin_edit_of_the_request_names_the_fields_it_changed(admin_client, organisation):
