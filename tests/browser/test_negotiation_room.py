@@ -165,7 +165,9 @@ def test_staff_watch_guide_answer_and_award_live(
     page.wait_for_selector(f"{answer} ~ .msg-brand")
 
     # All three end: the comparison and the recommendation appear; staff approve the winner.
-    approve = page.wait_for_selector("#quote-outcome .recommended button:has-text('Approve')")
+    # A locator, not an element: a push may re-render the outcome before the click.
+    approve = page.locator("#quote-outcome .recommended button:has-text('Approve')")
+    approve.wait_for()
     assert page.locator("#quote-outcome .recommendation").inner_text().startswith("Recommendation")
     # Nothing is left to guide: each guidance box went with the push that ended its negotiation,
     # the quote-wide one with the last.
