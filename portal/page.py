@@ -73,6 +73,16 @@ class PortalPage:
         return f"Waiting for {self.brand_name}"
 
     @property
+    def shown_status(self) -> str:
+        """The status the page's markup names: the brand asking its staff is just its turn,
+        its failure an ending."""
+        if self.negotiation.status == NegotiationStatus.WAITING_FOR_STAFF:
+            return NegotiationStatus.ACTIVE
+        if self.negotiation.status == NegotiationStatus.FAILED:  # "stopped", as it reads
+            return NegotiationStatus.WALKED_AWAY
+        return self.negotiation.status
+
+    @property
     def situation(self) -> str:
         """One sentence on where the negotiation stands, for the supplier."""
         if self.your_turn:

@@ -21,6 +21,9 @@ def init_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> Non
         traces_sample_rate=traces_sample_rate,
         # Quotes and transcripts are customer data: never attach request bodies or users' details.
         send_default_pii=False,
+        # Frames' locals hold portal tokens bare (a view's ``token``, Django's callback_kwargs),
+        # where no redaction can recognise them: never sent.
+        include_local_variables=False,
         # Portal links are secrets (procur/ops/logging.py).
         before_send=redact_event,
         before_send_transaction=redact_event,

@@ -137,3 +137,14 @@ def test_an_htmx_post_to_a_link_that_went_reloads_the_page(supplier_client, invi
     )
     assert response.status_code == 410
     assert response["HX-Refresh"] == "true"
+
+
+@pytest.mark.parametrize("status", [NegotiationStatus.WAITING_FOR_STAFF, NegotiationStatus.FAILED])
+def test_the_page_does_not_tell_the_brands_internal_state(supplier_client, invited, status):
+    """The brand asking its staff (or its turn failing) reads as "preparing its reply" / "stopped":
+    not even the markup's status class names it."""
+    invited.negotiation.status = status
+    invited.negotiation.save(update_fields=["status"])
+    html = supplier_client.get(invited.url).content.decode()
+    assert status.value not in html
+    assert "staff" not in html.lower().replace(f"{invited.quote.organisation.name} (staff)", "")

@@ -78,3 +78,37 @@ def test_the_servers_access_log_shows_no_token(web_server, invited):
     assert f'"GET /s/{REDACTED}/ HTTP' in printed or f"GET /s/{REDACTED}/" in printed, printed
     assert f"WSCONNECT /ws/s/{REDACTED}/" in printed, printed
     assert invited.token not in printed and TOKEN not in printed
+
+
+def test_sentry_events_carry_no_token_in_frame_locals(settings):
+    """An error while a portal request is handled: Sentry would record each frame's locals
+    (the view's ``token``, Django's ``callback_kwargs`` and ``resolver_match``), where the token
+    stands alone, not after ``/s/``."""
+    import sentry_sdk
+    from sentry_sdk.transport import Transport
+
+    from procur.ops.sentry import init_sentry
+
+    sent: list[dict] = []
+
+    class Capture(Transport):  # Sentry's servers are the outside world
+        def capture_envelope(self, envelope) -> None:
+            sent.extend(item.payload.json for item in envelope.items if item.payload.json)
+
+    init_sentry(dsn="https://key@sentry.example/1", environment="test", traces_sample_rate=0.0)
+    sentry_sdk.get_client().transport = Capture()
+
+    def portal_view(token: str) -> None:
+        callback_kwargs = {"token": token}  # as django.core.handlers.base holds it
+        raise RuntimeError(f"failed with {len(callback_kwargs)} argument")
+
+    try:
+        try:
+            portal_view(TOKEN)
+        except RuntimeError:
+            sentry_sdk.capture_exception()
+        sentry_sdk.flush()
+    finally:
+        sentry_sdk.init()  # no DSN: reporting off again
+    assert sent, "the event was not captured"
+    assert TOKEN not in repr(sent)
