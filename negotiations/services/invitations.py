@@ -180,10 +180,15 @@ def invitation_revoke(*, negotiation: Negotiation, by) -> int:
 
 
 def invitation_remind(*, negotiation: Negotiation) -> None:
-    """The half-time reminder: an email with a fresh link (earlier links keep working)."""
+    """The half-time reminder: an email with a fresh link (earlier links keep working). None
+    while staff have revoked every link: a revoke cuts the supplier off until staff resend."""
     with transaction.atomic():
         negotiation = _load(negotiation.pk, lock=False)
         email = _check_invitable(negotiation)
+        if not negotiation.invitations.filter(revoked_at__isnull=True).exists():
+            raise ProcurError(
+                f"Staff revoked {negotiation.supplier.name}'s links: no reminder is sent."
+            )
         invitation, token = _new_invitation(negotiation, email, None)
         _email_after_commit(invitation, token, reminder=True)
 

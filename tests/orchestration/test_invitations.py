@@ -233,6 +233,22 @@ def test_the_reminder_brings_a_fresh_link_and_the_first_keeps_working(
     assert "UTC" in body_of(mail)
 
 
+def test_no_reminder_brings_back_a_supplier_whose_links_staff_revoked(
+    negotiation, user, mailbox, django_capture_on_commit_callbacks
+):
+    """Revoke cuts the supplier off: the half-time reminder must not mail it a working link."""
+    issue(negotiation, send=False)
+    invitation_revoke(negotiation=negotiation, by=user)
+    negotiation.status = NegotiationStatus.WAITING_FOR_SUPPLIER
+    negotiation.reply_due_at = timezone.now() + timedelta(hours=24)
+    negotiation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(ProcurError, match="revoked"):
+            invitation_remind(negotiation=negotiation)
+    assert not Invitation.objects.filter(revoked_at__isnull=True).exists()
+    assert mailbox.messages == []
+
+
 def _every_stored_value() -> str:
     """Every column of every row of every model, as text."""
     return "\n".join(
