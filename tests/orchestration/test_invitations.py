@@ -242,9 +242,11 @@ def test_no_reminder_brings_back_a_supplier_whose_links_staff_revoked(
     negotiation.status = NegotiationStatus.WAITING_FOR_SUPPLIER
     negotiation.reply_due_at = timezone.now() + timedelta(hours=24)
     negotiation.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(ProcurError, match="revoked"):
-            invitation_remind(negotiation=negotiation)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ProcurError, match="revoked"),
+    ):
+        invitation_remind(negotiation=negotiation)
     assert not Invitation.objects.filter(revoked_at__isnull=True).exists()
     assert mailbox.messages == []
 
