@@ -183,7 +183,10 @@ def accept(request: HttpRequest, invitation: Invitation) -> HttpResponse:
                 "shown now before you accept it."
             )
         return supplier_accept(
-            negotiation=page.negotiation, text=form.cleaned_data["message"], client_id=client_id
+            negotiation=page.negotiation,
+            text=form.cleaned_data["message"],
+            client_id=client_id,
+            offer=page.brand_offer,  # checked again once the negotiation is locked
         )
 
     return _reply(request, invitation, "accept", form, post, "You accepted the buyer's offer.")

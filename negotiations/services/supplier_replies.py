@@ -36,10 +36,16 @@ def supplier_counter(
     return _reply(negotiation, client_id, Action.COUNTER, terms, text)
 
 
-def supplier_accept(*, negotiation: Negotiation, text: str, client_id: str) -> Message:
-    """The supplier accepts exactly the brand's standing offer: the negotiation is agreed."""
+def supplier_accept(
+    *, negotiation: Negotiation, text: str, client_id: str, offer: Terms | None = None
+) -> Message:
+    """The supplier accepts exactly the brand's standing offer: the negotiation is agreed.
+
+    ``offer``: the brand's offer the supplier was shown; checked with the negotiation locked,
+    so an accept is refused if the brand's standing offer is another one by then.
+    """
     text = _clean_text(text, "message", required=False)
-    return _reply(negotiation, client_id, Action.ACCEPT, None, text)
+    return _reply(negotiation, client_id, Action.ACCEPT, offer, text)
 
 
 def supplier_decline(*, negotiation: Negotiation, reason: str, client_id: str) -> Message:
@@ -149,6 +155,11 @@ def _reply(
         accepted = terms
         if action is Action.ACCEPT:
             accepted = standing_offer(prepared.context.state.history, Side.BRAND)
+            if terms is not None and terms != accepted:
+                raise ProcurError(
+                    "The buyer's offer changed since you opened this page: review the offer "
+                    "shown now before you accept it."
+                )
             if problems := accept_problems(negotiation, prepared, Side.SUPPLIER, accepted):
                 raise ProcurError(
                     "The brand's offer can no longer be accepted "

@@ -175,6 +175,22 @@ def test_accepting_agrees_on_exactly_the_brands_standing_offer(negotiation, quot
     )
 
 
+def test_an_accept_of_an_offer_the_brand_has_since_replaced_is_refused(negotiation):
+    """The supplier accepts the offer it was shown: if the brand moved meanwhile (a counter from
+    another tab answered before this accept took the lock), the accept does not take the new one."""
+    shown = services.brand_standing_offer(negotiation)
+    services.supplier_counter(negotiation=negotiation, terms=offer("3.90"), text="", client_id="c")
+    negotiation = play_brand(negotiation)
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
+    assert services.brand_standing_offer(negotiation) != shown
+
+    with pytest.raises(services.ProcurError, match="offer changed"):
+        services.supplier_accept(negotiation=negotiation, text="", client_id="a", offer=shown)
+
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.WAITING_FOR_SUPPLIER
+
+
 def test_an_offer_the_brands_limits_no_longer_allow_cannot_be_accepted(negotiation, quote):
     quote.target_price, quote.max_price = Decimal("0.40"), Decimal("0.50")
     quote.save()
