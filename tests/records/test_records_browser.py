@@ -15,7 +15,16 @@ from pypdf import PdfReader
 
 from negotiations.models import AgentCall, Message
 from tests.browser import test_negotiation_room as room_test
-from tests.browser.test_negotiation_room import SCREENSHOTS, browser_page, server  # noqa: F401
+
+# The browser tests' fixtures (tests/browser/conftest.py), which this folder does not inherit.
+from tests.browser.conftest import (  # noqa: F401
+    SCREENSHOTS,
+    browser,
+    browser_page,
+    new_page,
+    server,
+    server_env,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +42,7 @@ def _download(page, link: str) -> bytes:
 
 def test_exports_playback_and_analytics_in_the_browser(
     celery_worker,
-    server,  # noqa: F811 (the room test's fixtures, imported above)
+    server,  # noqa: F811 (the browser tests' fixtures, imported above)
     browser_page,  # noqa: F811
     ended,
     user,
