@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from negotiations import services
 from negotiations.after_commit import TURN_TASK
@@ -121,14 +122,17 @@ def test_a_missed_deadline_ends_the_negotiation_and_the_quote_is_evaluated(
 
 
 def test_the_supplier_is_reminded_by_email_at_half_time(celery_worker, mailbox, quote, suppliers):
-    quote.reply_window = timedelta(seconds=4)
+    # One invited supplier, and a window long enough that a loaded machine reaches the first
+    # sweep before half time.
+    quote.reply_window = timedelta(seconds=20)
     quote.save()
-    negotiation = waiting_after(start_invited(quote, suppliers)[0], messages=1)
+    negotiation = waiting_after(start_invited(quote, suppliers, slots=(1,))[0], messages=1)
     to = negotiation.supplier.contact_email
     mailbox.wait_for(count=1, to=to)  # the invitation
     assert services.sweep_reply_deadlines().reminded == 0  # before half time
 
-    time.sleep(2)
+    negotiation.refresh_from_db()
+    time.sleep(max((negotiation.remind_at - timezone.now()).total_seconds(), 0) + 0.2)
     sweep_reply_deadlines.delay()
 
     (reminder,) = mailbox.wait_for(count=1, to=to, subject="Reminder")

@@ -11,6 +11,7 @@ import io
 import json
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from negotiations.models import AgentCall, Message
@@ -74,9 +75,10 @@ def test_exports_playback_and_analytics_in_the_browser(
     page.click("text=Play back the negotiations")
     page.wait_for_selector("#playback [data-play]")
     total = stored.count()
-    assert page.locator(".transcript [data-seq]:visible").count() == 0
+    # (expect() waits for playback.js, which runs after the page's elements are there.)
+    expect(page.locator(".transcript [data-seq]:visible")).to_have_count(0)
     # Each column's progress follows the messages shown: no round yet.
-    assert page.locator(".progress .small").all_inner_texts() == ["round 0 of 8"] * 3
+    expect(page.locator(".progress .small")).to_have_text(["round 0 of 8"] * 3)
     page.select_option("[data-speed]", "32")
     page.click("[data-play]")
     page.wait_for_function(
