@@ -1,7 +1,7 @@
-"""Invited suppliers waiting: 10,000 negotiations waiting for their supplier's reply on
-PostgreSQL. The reply-deadline sweep's time with nothing due and with some due, the query plans
-of its two questions (the partial indexes), and the memory of a running worker (with beat) and
-of the web server while they wait, with the broker's queue.
+"""Invited suppliers waiting: 9,999 negotiations (3,333 quotes of three) waiting for their
+supplier's reply on PostgreSQL. The reply-deadline sweep's time with nothing due and with some
+due, the query plans of its two questions (the partial indexes), and the memory of a running
+worker (with beat) and of the web server while they wait, with the broker's queue.
 
     DATABASE_URL=postgres://.../procur_waiting_bench REDIS_URL=redis://127.0.0.1:6379/<n> \\
         .venv/bin/python -m bench.waiting_suppliers

@@ -15,7 +15,7 @@ from negotiations.engine import (
     known_room,
     pareto_gap,
 )
-from negotiations.models import Negotiation, Sender
+from negotiations.models import Negotiation, Sender, SupplierMode
 from negotiations.services.context import OFFER_ACTIONS
 from negotiations.services.preferences import supplier_preferences
 
@@ -46,9 +46,11 @@ def supplier_offers(negotiation: Negotiation) -> list[tuple[int, Terms]]:
 def known_supplier_preferences(negotiation: Negotiation) -> SupplierPreferences | None:
     """The supplier's true preferences when Procur simulates it, else None.
 
-    Every supplier is simulated today: its agent bargains from its directory profile. A supplier
-    negotiating its own side would keep its limits to itself, and only the estimate would apply.
+    A simulated supplier's agent bargains from its directory profile. An invited supplier
+    negotiates its own side and keeps its limits to itself: only the estimate applies.
     """
+    if negotiation.supplier_mode == SupplierMode.INVITED:
+        return None
     return supplier_preferences(negotiation.supplier)
 
 

@@ -112,7 +112,10 @@ def settle(
         negotiation.status = NegotiationStatus.AGREED
         negotiation.final_terms = terms.to_dict()
         negotiation.brand_utility = brand_utility(terms, brand_preferences(negotiation))
-        negotiation.supplier_utility = supplier_utility(terms, prepared.context.supplier)
+        # An invited supplier's utility is its own: the directory profile does not bind it.
+        negotiation.supplier_utility = (
+            None if is_invited(negotiation) else supplier_utility(terms, prepared.context.supplier)
+        )
     elif action is Action.WALK_AWAY:
         negotiation.status = NegotiationStatus.WALKED_AWAY
     elif question_asked:

@@ -20,6 +20,8 @@ from negotiations.models import (
     Sender,
 )
 from negotiations.services.context import load_negotiation, prepare_turn
+from negotiations.services.deal_quality import deal_quality, supplier_offers
+from negotiations.services.preferences import brand_preferences
 from procur.ops.selectors import stalled_negotiations
 from tests.agents.llm import follow_engine, move_input
 from tests.orchestration.conftest import play
@@ -173,6 +175,21 @@ def test_accepting_agrees_on_exactly_the_brands_standing_offer(negotiation, quot
     assert Notification.objects.get(negotiation=negotiation).text.startswith(
         "Pacific Glassworks accepted the brand's offer of USD "
     )
+
+
+def test_an_invited_suppliers_deal_claims_no_known_figures_of_its_side(negotiation):
+    """A real supplier's limits are its own: no utility or 'known' money left on the table is
+    computed from the directory profile, which does not bind it; the estimate still is."""
+    services.supplier_accept(negotiation=negotiation, text="", client_id="ok")
+
+    negotiation.refresh_from_db()
+    assert negotiation.status == NegotiationStatus.AGREED
+    assert negotiation.supplier_utility is None
+    terms = Terms.from_dict(negotiation.final_terms)
+    quality = deal_quality(
+        negotiation, terms, supplier_offers(negotiation), brand_preferences(negotiation)
+    )
+    assert quality["left_on_table_known"] is None and quality["supplier_floor_known"] is None
 
 
 def test_an_accept_of_an_offer_the_brand_has_since_replaced_is_refused(negotiation):
