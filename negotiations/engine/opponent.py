@@ -47,6 +47,13 @@ class OpponentModel(NamedTuple):
         """Whether its last three offers are one and the same."""
         return len(self.offers) >= 3 and self.offers[-1] == self.offers[-2] == self.offers[-3]
 
+    @property
+    def steady(self) -> bool:
+        """Whether each of its last two offers is new (it moves every time, not only when we
+        do)."""
+        o = self.offers
+        return len(o) >= 3 and o[-1] != o[-2] and o[-2] != o[-3]
+
     def seen(self, attribute: str) -> set[int]:
         return {getattr(o, attribute) for o in self.offers}
 

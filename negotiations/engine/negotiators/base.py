@@ -348,9 +348,14 @@ class Negotiator:
             ours = float(view.own_offers[-1].unit_price)
             span = max(1e-9, abs(s.price_best - s.price_worst))
             gain = fraction * self.price_direction * ours * s.w_price / span
+        acceptable = self._acceptable(view.opponent_standing, quantity)
+        left = self._offers_left(state, acceptable)
         projected = None
-        # A projection of an opponent that has stopped moving is only its standing price.
-        if model.projected_price is not None and model.last is not None and not model.holding:
+        # A projection of an opponent that has stopped moving is only its standing price; and
+        # on our last offer it can answer, only an opponent still moving every time (not one
+        # waiting for us) is heading there by itself.
+        credible = not model.holding and (left != 0 or model.steady)
+        if model.projected_price is not None and model.last is not None and credible:
             last = model.last
             projected = self.scorer.score(
                 model.projected_price,
@@ -358,8 +363,6 @@ class Negotiator:
                 last.payment_terms_days,
                 last.warranty_months,
             )
-        acceptable = self._acceptable(view.opponent_standing, quantity)
-        left = self._offers_left(state, acceptable)
         return Context(
             side=self.side,
             t=t**self._jitter,
