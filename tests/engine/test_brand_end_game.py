@@ -110,3 +110,35 @@ def test_an_acceptable_offer_is_first_proposed_back_with_our_payment_terms_once(
     assert probe.payment_terms_days == before.payment_terms_days > standing.payment_terms_days
     assert brand_utility(probe, setting.brand) > brand_utility(standing, setting.brand) + 0.01
     assert played.terms == probe
+
+
+
+class Stepper:
+    """A supplier that opens at 16.60 and concedes ``step`` on every move (``every`` 1: by
+    time) or every other move (``every`` 2: like a reciprocating agent, which repeats itself
+    until it sees a concession). Both offer 12.10, just beyond the brand's limit, in round 7."""
+
+    def __init__(self, step: str, every: int) -> None:
+        self.step, self.every = Decimal(step), every
+
+    def respond(self, state: NegotiationState) -> Move:
+        mine = sum(1 for t in state.history if t.side is Side.SUPPLIER)
+        price = Decimal("16.60") - self.step * (mine // self.every)
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 20, 30, 12))
+
+
+def test_no_deadline_bluff_on_the_last_answerable_offer_to_a_supplier_that_waits() -> None:
+    """Our last offer they can answer (round 7 of 8 when they open rounds) holds at their
+    projected deadline price only when they moved on each of their last two offers; one that
+    repeats itself concedes when we do, so it gets our closing offer, as far as we can go."""
+
+    def last_answerable(step: str, every: int) -> Terms:
+        played = play(BrandNegotiator(BRAND, 1), Stepper(step, every), 8, brand_first=False)
+        move = next(t.move for t in played.turns if t.side is Side.BRAND and t.round == 7)
+        assert move.action is Action.COUNTER and move.terms is not None
+        return move.terms
+
+    steady, waiting = last_answerable("0.75", 1), last_answerable("1.50", 2)
+    assert waiting.unit_price == BRAND.max_price
+    assert steady.unit_price < BRAND.max_price
+    assert brand_utility(steady, BRAND) > brand_utility(waiting, BRAND) + 0.05
