@@ -3,6 +3,7 @@ for concessions it can see): it moves in time, and lead time is not given away a
 the supplier's offers say about the payment terms it wants; the offer proposed back once
 before accepting."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from negotiations.engine import (
@@ -112,25 +113,25 @@ def test_an_acceptable_offer_is_first_proposed_back_with_our_payment_terms_once(
     assert played.terms == probe
 
 
-
 class Stepper:
     """A supplier that opens at 16.60 and concedes ``step`` on every move (``every`` 1: by
     time) or every other move (``every`` 2: like a reciprocating agent, which repeats itself
-    until it sees a concession). Both offer 12.10, just beyond the brand's limit, in round 7."""
+    until it sees a concession), always with a lead time of ``lead`` days."""
 
-    def __init__(self, step: str, every: int) -> None:
-        self.step, self.every = Decimal(step), every
+    def __init__(self, step: str, every: int, lead: int = 20) -> None:
+        self.step, self.every, self.lead = Decimal(step), every, lead
 
     def respond(self, state: NegotiationState) -> Move:
         mine = sum(1 for t in state.history if t.side is Side.SUPPLIER)
         price = Decimal("16.60") - self.step * (mine // self.every)
-        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 20, 30, 12))
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, self.lead, 30, 12))
 
 
 def test_no_deadline_bluff_on_the_last_answerable_offer_to_a_supplier_that_waits() -> None:
     """Our last offer they can answer (round 7 of 8 when they open rounds) holds at their
     projected deadline price only when they moved on each of their last two offers; one that
-    repeats itself concedes when we do, so it gets our closing offer, as far as we can go."""
+    repeats itself concedes when we do, so it gets our closing offer, as far as we can go.
+    Both offer 12.10, just beyond our limit, in round 7."""
 
     def last_answerable(step: str, every: int) -> Terms:
         played = play(BrandNegotiator(BRAND, 1), Stepper(step, every), 8, brand_first=False)
@@ -142,3 +143,24 @@ def test_no_deadline_bluff_on_the_last_answerable_offer_to_a_supplier_that_waits
     assert waiting.unit_price == BRAND.max_price
     assert steady.unit_price < BRAND.max_price
     assert brand_utility(steady, BRAND) > brand_utility(waiting, BRAND) + 0.05
+
+
+def test_the_closing_offer_has_a_lead_time_the_supplier_offered_itself() -> None:
+    """Lead time is a hard limit of the supplier's: every lead time it offered is inside it, a
+    shorter one may not be. Our last offer it can answer, with nothing acceptable on the table,
+    gives at least the shortest lead time it offered (25 days, inside our limit of 30), even
+    where price alone would reach our reservation; earlier offers keep a shorter one."""
+    brand = replace(BRAND, reservation=0.25)
+    for brand_first in (True, False):
+        supplier = Stepper("0.40", 1, lead=25)
+        played = play(BrandNegotiator(brand, 1), supplier, 8, brand_first=brand_first)
+        offers = {
+            t.round: t.move.terms
+            for t in played.turns
+            if t.side is Side.BRAND and t.move.action is Action.COUNTER and t.move.terms
+        }
+        last_answerable = 8 if brand_first else 7
+        closing = offers[last_answerable]
+        assert closing.lead_time_days == 25
+        assert brand_utility(closing, brand) >= brand.reservation
+        assert offers[last_answerable - 1].lead_time_days < 25

@@ -251,7 +251,7 @@ class Negotiator:
             return Move(Action.WALK_AWAY, strategies=("zopa_estimate",), rationale=(reason,))
         ctx = self._context(state, view, t, quantity)
         plan = self._plan(ctx)
-        offer = self._offer(plan, view, quantity, ctx.competing_utility)
+        offer = self._offer(plan, view, quantity, ctx.competing_utility, ctx.closing)
         offer_utility = self.scorer.score_terms(offer)
         standing = ctx.opponent_utility
         if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
@@ -419,11 +419,20 @@ class Negotiator:
             plan = plan.then(note, target=outside)
         return plan
 
-    def _offer(self, plan: Plan, view: View, quantity: int, outside: float | None = None) -> Terms:
+    def _offer(
+        self,
+        plan: Plan,
+        view: View,
+        quantity: int,
+        outside: float | None = None,
+        closing: bool = False,
+    ) -> Terms:
         """The terms for ``plan``. A monotone negotiator never takes back a concession: the
         result is no better for us than its previous offer on any issue; and when a better
         deal elsewhere (``outside``) or our reservation leave no room for that, it repeats its
-        previous offer."""
+        previous offer. Its ``closing`` offer (the last they can answer, with nothing
+        acceptable on the table) gives at least a lead time they offered themselves, if it can
+        (:meth:`_within_their_lead`)."""
         previous = None
         if self.monotone and view.own_offers:
             # Inside today's limits (staff may have lowered them since) and for our quantity.
@@ -431,14 +440,34 @@ class Negotiator:
             if last.quantity != quantity:
                 last = last.replace(quantity=quantity)
             previous = self._clamped(last, quantity)[0]
-        offer = self._planned_offer(plan, view, quantity, previous, outside)
         if previous is None:
-            return offer
-        offer = self._no_retreat(offer, previous)
+            return self._planned_offer(plan, view, quantity, None, outside)
+        starts = [previous]
+        if closing and view.opponent.offers:
+            starts.insert(0, self._within_their_lead(previous, view, quantity))
         floor = max(self.scorer.reservation, outside or 0.0)
-        if self.scorer.score_terms(offer) < max(floor, plan.target) - 1e-9:
-            offer = self._concede(previous, max(floor, plan.target), view)
-        return offer if self.scorer.score_terms(offer) >= floor - 1e-9 else previous
+        for start in starts:
+            offer = self._no_retreat(
+                self._planned_offer(plan, view, quantity, start, outside), start
+            )
+            if self.scorer.score_terms(offer) < max(floor, plan.target) - 1e-9:
+                offer = self._concede(start, max(floor, plan.target), view)
+            if self.scorer.score_terms(offer) >= floor - 1e-9:
+                return offer
+        return previous
+
+    def _within_their_lead(self, previous: Terms, view: View, quantity: int) -> Terms:
+        """``previous`` with a lead time at least as far towards them as the nearest to us
+        they have offered (inside our limits): lead time is a hard limit of theirs, and every
+        lead time they offered is inside it, while one nearer to us than all of them may not
+        be."""
+        direction = self.towards_them[0]
+        nearest = min(view.opponent.seen("lead_time_days"), key=lambda d: d * direction)
+        lead = _towards(nearest, previous.lead_time_days, direction)
+        if lead == previous.lead_time_days:
+            return previous
+        moved = self._clamped(previous.replace(lead_time_days=lead), quantity)[0]
+        return previous if moved is None else moved
 
     def _planned_offer(
         self,
