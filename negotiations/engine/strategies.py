@@ -197,7 +197,8 @@ def _competitor_leverage(ctx: Context, plan: Plan) -> Plan:
 def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
     """One round before the deadline, hold at what the opponent is projected to concede by the
     deadline anyway. Safe: on the last move the floor (their offer inside our limits) still
-    applies, so a ZOPA deal is never lost to the bluff."""
+    applies, so a ZOPA deal is never lost to the bluff. No projection is given for an opponent
+    that waits for us (see ``Negotiator._context``), so it gets our closing offer instead."""
     assert ctx.projected_utility is not None
     hold = ctx.projected_utility - DEADLINE_MARGIN
     if hold <= plan.target:

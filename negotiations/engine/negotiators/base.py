@@ -352,8 +352,9 @@ class Negotiator:
         left = self._offers_left(state, acceptable)
         projected = None
         # A projection of an opponent that has stopped moving is only its standing price; and
-        # on our last offer it can answer, only an opponent still moving every time (not one
-        # waiting for us) is heading there by itself.
+        # for our closing offer (the last it can answer, nothing acceptable on the table) only
+        # an opponent that moved on each of its last two offers is heading there by itself: one
+        # that repeats itself waits for us.
         credible = not model.holding and (left != 0 or model.steady)
         if model.projected_price is not None and model.last is not None and credible:
             last = model.last
