@@ -149,7 +149,8 @@ def test_the_closing_offer_has_a_lead_time_the_supplier_offered_itself() -> None
     """Lead time is a hard limit of the supplier's: every lead time it offered is inside it, a
     shorter one may not be. Our last offer it can answer, with nothing acceptable on the table,
     gives at least the shortest lead time it offered (25 days, inside our limit of 30), even
-    where price alone would reach our reservation; earlier offers keep a shorter one."""
+    where price alone would reach our reservation; offers before the end game keep a shorter
+    one."""
     brand = replace(BRAND, reservation=0.25)
     for brand_first in (True, False):
         supplier = Stepper("0.40", 1, lead=25)
@@ -163,4 +164,40 @@ def test_the_closing_offer_has_a_lead_time_the_supplier_offered_itself() -> None
         closing = offers[last_answerable]
         assert closing.lead_time_days == 25
         assert brand_utility(closing, brand) >= brand.reservation
-        assert offers[last_answerable - 1].lead_time_days < 25
+        assert offers[6].lead_time_days < 25  # before the end game
+
+
+class Deadline:
+    """A supplier that concedes 0.20 on price every offer, always at 25 days (its fastest), and
+    accepts an offer at 25 days or more and 10.50 or more."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        mine = sum(1 for t in state.history if t.side is Side.SUPPLIER)
+        ours = [
+            t.move.terms
+            for t in state.history
+            if t.side is Side.BRAND and t.move.action in (Action.PROPOSE, Action.COUNTER)
+        ]
+        last = ours[-1] if ours else None
+        if last is not None and last.lead_time_days >= 25 and last.unit_price >= Decimal("10.50"):
+            return Move(Action.ACCEPT, last)
+        price = Decimal("13.00") - Decimal("0.20") * mine
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 25, 30, 12))
+
+
+def test_the_end_game_offer_puts_lead_time_where_the_supplier_has_offered_it() -> None:
+    """Our last offer before our last move is answerable; at 15 days, a lead time faster than
+    any the supplier offered, it may break the supplier's limit, and it does here. Price pays for
+    the move at the same utility to us, so the supplier accepts our offer instead of our
+    accepting its own, worth less to us. Earlier offers keep the lead time we want."""
+    for brand_first in (True, False):
+        played = play(BrandNegotiator(BRAND, 1), Deadline(), 10, brand_first=brand_first)
+        ours = {
+            t.round: t.move.terms
+            for t in played.turns
+            if t.side is Side.BRAND and t.move.action is Action.COUNTER and t.move.terms
+        }
+        assert ours[9].lead_time_days == 25
+        assert all(terms.lead_time_days == 15 for r, terms in ours.items() if r < 9)
+        assert played.terms == ours[9]
+        assert brand_utility(ours[9], BRAND) > 0.5

@@ -252,6 +252,8 @@ class Negotiator:
         ctx = self._context(state, view, t, quantity)
         plan = self._plan(ctx)
         offer = self._offer(plan, view, quantity, ctx.competing_utility, ctx.closing)
+        if self.monotone and state.round >= state.max_rounds - 1:
+            offer = self._deliverable_lead(offer, view, quantity)
         offer_utility = self.scorer.score_terms(offer)
         standing = ctx.opponent_utility
         if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
@@ -307,6 +309,30 @@ class Negotiator:
             f"{offer.warranty_months}m warranty (worth {offer_utility:.2f} to us)."
         )
         return Move(action, offer, plan.used, (*plan.notes, summary))
+
+    def _deliverable_lead(self, offer: Terms, view: View, quantity: int) -> Terms:
+        """``offer`` with a lead time they offered themselves (:meth:`_within_their_lead`),
+        paid for by price at the same utility to us: our last offer before our last move (and
+        with the closing offer, our last they can answer). A lead time nearer to us than all of
+        theirs may break their hard limit, and then no price makes the offer acceptable to
+        them: we would be left accepting their own offer, wherever it lies. Unchanged when
+        price cannot pay for the move (a monotone price never moves back)."""
+        if not view.opponent.offers:
+            return offer
+        moved = self._within_their_lead(offer, view, quantity)
+        if moved.lead_time_days == offer.lead_time_days:
+            return offer
+        s = self.scorer
+        utility = s.score_terms(offer)
+        rest = s.rest(moved.lead_time_days, moved.payment_terms_days, moved.warranty_months)
+        price = s.price_for(utility, rest)
+        if price is None:
+            return offer
+        moved = moved.replace(unit_price=self._round_price(price))
+        previous = view.own_offers[-1].unit_price if view.own_offers else moved.unit_price
+        if (moved.unit_price - previous) * self.price_direction > 0:
+            return offer  # price would move back: it cannot pay for the lead time
+        return moved if s.score_terms(moved) >= utility - 1e-9 else offer
 
     def _probe(self, state: NegotiationState, view: View, quantity: int) -> Terms | None:
         """Their offer with the payment terms and warranty of our previous offer where those
