@@ -7,7 +7,7 @@ negotiators can score thousands of candidate offers per second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
@@ -19,6 +19,28 @@ def _lin(x: float, best: float, worst: float) -> float:
         return 1.0
     u = (x - worst) / (best - worst)
     return 0.0 if u < 0.0 else 1.0 if u > 1.0 else u
+
+
+class IssueParts(dict[float, float]):
+    """One non-price issue's weighted score by value, each computed on first use: values are
+    whole days or months, and negotiations score the same few of them again and again."""
+
+    __slots__ = ("best", "weight", "worst")
+
+    def __init__(self, weight: float, best: float, worst: float) -> None:
+        super().__init__()
+        self.weight, self.best, self.worst = weight, best, worst
+
+    def __missing__(self, value: float) -> float:
+        part = self[value] = self.weight * _lin(value, self.best, self.worst)
+        return part
+
+
+@lru_cache(maxsize=4096)
+def _issue_parts(weight: float, best: float, worst: float) -> IssueParts:
+    """One table per (weight, range), shared by every scorer with it: the opponent estimate a
+    negotiator builds anew on each move keeps the same ranges, so it finds its scores known."""
+    return IssueParts(weight, best, worst)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,37 +60,57 @@ class Scorer:
     warranty_best: float
     warranty_worst: float
     reservation: float
+    _lead: IssueParts = field(init=False, repr=False, compare=False)
+    _pay: IssueParts = field(init=False, repr=False, compare=False)
+    _warranty: IssueParts = field(init=False, repr=False, compare=False)
+    _price_span: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "_lead", _issue_parts(self.w_lead, self.lead_best, self.lead_worst))
+        set_(self, "_pay", _issue_parts(self.w_pay, self.pay_best, self.pay_worst))
+        set_(
+            self,
+            "_warranty",
+            _issue_parts(self.w_warranty, self.warranty_best, self.warranty_worst),
+        )
+        set_(self, "_price_span", self.price_best - self.price_worst)
+
+    @property
+    def issue_parts(self) -> tuple[IssueParts, IssueParts, IssueParts]:
+        """The weighted scores of lead time, payment terms and warranty, by value."""
+        return (self._lead, self._pay, self._warranty)
 
     def lead_part(self, lead: float) -> float:
-        return self.w_lead * _lin(lead, self.lead_best, self.lead_worst)
+        return self._lead[lead]
 
     def pay_part(self, pay: float) -> float:
-        return self.w_pay * _lin(pay, self.pay_best, self.pay_worst)
+        return self._pay[pay]
 
     def warranty_part(self, warranty: float) -> float:
-        return self.w_warranty * _lin(warranty, self.warranty_best, self.warranty_worst)
+        return self._warranty[warranty]
 
     def rest(self, lead: int, pay: int, warranty: int) -> float:
-        """Utility of the non-price issues (the three parts inlined: this runs on every
-        candidate offer)."""
-        return (
-            self.w_lead * _lin(lead, self.lead_best, self.lead_worst)
-            + self.w_pay * _lin(pay, self.pay_best, self.pay_worst)
-            + self.w_warranty * _lin(warranty, self.warranty_best, self.warranty_worst)
-        )
+        """Utility of the non-price issues."""
+        return self._lead[lead] + self._pay[pay] + self._warranty[warranty]
 
     def price_part(self, price: float) -> float:
-        return self.w_price * _lin(price, self.price_best, self.price_worst)
+        # _lin inlined, with the span computed once: this runs on every candidate offer.
+        span = self._price_span
+        if not span:
+            return self.w_price
+        u = (price - self.price_worst) / span
+        return self.w_price * (0.0 if u < 0.0 else 1.0 if u > 1.0 else u)
 
     def score(self, price: float, lead: int, pay: int, warranty: int) -> float:
         return self.price_part(price) + self.rest(lead, pay, warranty)
 
     def score_terms(self, terms: Terms) -> float:
-        return self.score(
-            float(terms.unit_price),
-            terms.lead_time_days,
-            terms.payment_terms_days,
-            terms.warranty_months,
+        # score() and rest() inlined: this runs on every offer a move looks at.
+        return self.price_part(float(terms.unit_price)) + (
+            self._lead[terms.lead_time_days]
+            + self._pay[terms.payment_terms_days]
+            + self._warranty[terms.warranty_months]
         )
 
     def price_equivalent(self, terms: Terms, reference: Terms) -> float:
@@ -83,7 +125,7 @@ class Scorer:
     def price_shift(self, terms: Terms) -> float:
         """What ``terms``' non-price terms are worth to us, as price."""
         rest = self.rest(terms.lead_time_days, terms.payment_terms_days, terms.warranty_months)
-        return rest * (self.price_best - self.price_worst) / max(self.w_price, 0.05)
+        return rest * self._price_span / max(self.w_price, 0.05)
 
     def price_for(self, target: float, rest: float) -> float | None:
         """Price between best and worst giving utility ``target`` with non-price utility ``rest``.
@@ -97,7 +139,7 @@ class Scorer:
         if self.w_price <= 0.0 or need > self.w_price + 1e-12:
             return None
         frac = min(1.0, need / self.w_price)
-        return self.price_worst + frac * (self.price_best - self.price_worst)
+        return self.price_worst + frac * self._price_span
 
 
 @lru_cache(maxsize=4096)
