@@ -668,21 +668,22 @@ class Negotiator:
         lead, pay, warranty = package
         out: list[tuple[float, float, int, int]] = []
         options = (
-            ("lead_part", lead, _lead_options(s, lead, theirs)),
-            ("pay_part", pay, PAYMENT_TERMS_DAYS),
-            ("warranty_part", warranty, (0, theirs.warranty_months if theirs else warranty)),
+            (lead, _lead_options(s, lead, theirs)),
+            (pay, PAYMENT_TERMS_DAYS),
+            (warranty, (0, theirs.warranty_months if theirs else warranty)),
         )
-        for issue, (part, current, values) in enumerate(options):
+        our_parts, their_parts = s.issue_parts, est.issue_parts
+        for issue, (current, values) in enumerate(options):
             direction = self.towards_them[issue]
-            ours, theirs_part = getattr(s, part), getattr(est, part)
-            ours_now, theirs_now = ours(current), theirs_part(current)
+            ours, theirs_part = our_parts[issue], their_parts[issue]
+            ours_now, theirs_now = ours[current], theirs_part[current]
             for value in values:
                 if (value - current) * direction <= 0:
                     continue
-                gain = theirs_part(value) - theirs_now
+                gain = theirs_part[value] - theirs_now
                 if gain <= 1e-9:
                     continue
-                cost = max(0.0, ours_now - ours(value))
+                cost = max(0.0, ours_now - ours[value])
                 out.append((gain / max(cost, 1e-9), cost, issue, int(value)))
         return out
 
@@ -697,21 +698,15 @@ class Negotiator:
         rate = self._price_rate(est)
         last = model.offers[-1]
 
-        def pick(options: set[int], part: str) -> int:
-            def gain(x: int) -> float:
-                return getattr(est, part)(x) + rate * getattr(s, part)(x)
-
-            return max(sorted(options), key=gain)
+        def pick(options: set[int], issue: int) -> int:
+            theirs, ours = est.issue_parts[issue], s.issue_parts[issue]
+            return max(sorted(options), key=lambda x: theirs[x] + rate * ours[x])
 
         lo, hi = sorted((int(s.lead_best), int(s.lead_worst)))
         leads = {lo, hi, (lo + hi) // 2, min(hi, max(lo, last.lead_time_days))}
         wlo, whi = sorted((int(s.warranty_best), int(s.warranty_worst)))
         warranties = {wlo, whi, min(whi, max(wlo, last.warranty_months))}
-        return (
-            pick(leads, "lead_part"),
-            pick(set(PAYMENT_TERMS_DAYS), "pay_part"),
-            pick(warranties, "warranty_part"),
-        )
+        return (pick(leads, 0), pick(set(PAYMENT_TERMS_DAYS), 1), pick(warranties, 2))
 
     def _split(self, own: Terms, theirs: Terms, quantity: int) -> Terms | None:
         """Midpoint of the nearest versions of both offers inside our limits (payment snapped
