@@ -11,6 +11,7 @@ its reservation price.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import NamedTuple
 
 from negotiations.engine.terms import Terms
@@ -29,7 +30,8 @@ class OpponentModel(NamedTuple):
     fraction of its opening price the opponent gave up per round (recent average);
     ``projected_price`` its best-fit price at the deadline and ``projected_range``
     the range of plausible fits (None until three offers after the opening ones); ``moved``
-    whether it has conceded on price at all.
+    whether it has conceded on price at all; ``holding`` whether its last three offers are one
+    and the same.
     """
 
     offers: tuple[Terms, ...]
@@ -37,15 +39,11 @@ class OpponentModel(NamedTuple):
     projected_price: float | None
     projected_range: tuple[float, float] | None
     moved: bool
+    holding: bool
 
     @property
     def last(self) -> Terms | None:
         return self.offers[-1] if self.offers else None
-
-    @property
-    def holding(self) -> bool:
-        """Whether its last three offers are one and the same."""
-        return len(self.offers) >= 3 and self.offers[-1] == self.offers[-2] == self.offers[-3]
 
     @property
     def steady(self) -> bool:
@@ -70,6 +68,13 @@ def model_opponent(
     for t, terms in offers:
         tracker.add(t, terms)
     return tracker.model()
+
+
+@lru_cache(maxsize=1024)
+def _powers(t: float) -> tuple[tuple[float, float], ...]:
+    """``(t**beta, t**beta squared)`` for each exponent (the times of a negotiation's rounds
+    recur in every negotiation of that length)."""
+    return tuple((x, x * x) for x in (t**beta for beta in _EXPONENTS))
 
 
 class OpponentTracker:
@@ -104,16 +109,15 @@ class OpponentTracker:
         y = value - self._origin
         self._sy += y
         self._syy += y * y
-        for beta, sums in zip(_EXPONENTS, self._sums, strict=True):
-            x = t**beta
+        for sums, (x, xx) in zip(self._sums, _powers(t), strict=True):
             sums[0] += x
-            sums[1] += x * x
+            sums[1] += xx
             sums[2] += x * y
 
     def model(self) -> OpponentModel:
         terms = tuple(self._offers)
         if not terms:
-            return OpponentModel((), 0.0, None, None, False)
+            return OpponentModel((), 0.0, None, None, False, False)
         shift = self._shift(terms[-1])
         values = self._values
         first = values[0] - shift
@@ -121,15 +125,16 @@ class OpponentTracker:
         recent = values[-4:]
         concession = abs(recent[0] - recent[-1]) / (scale * max(1, len(recent) - 1))
         moved = abs(values[0] - values[-1]) > 0.005 * scale
+        holding = len(terms) >= 3 and terms[-1] == terms[-2] == terms[-3]
         fits = self._fits()
         if not fits:
-            return OpponentModel(terms, concession, None, None, moved)
+            return OpponentModel(terms, concession, None, None, moved, holding)
         least = min(fits)
         offset = self._origin - shift
         best = least[1] + offset
         plausible = [end for sse, end in fits if sse <= _PLAUSIBLE * least[0] + 1e-9]
         projected = (min(plausible) + offset, max(plausible) + offset)
-        return OpponentModel(terms, concession, best, projected, moved)
+        return OpponentModel(terms, concession, best, projected, moved, holding)
 
     def _fits(self) -> list[tuple[float, float]]:
         """Least-squares fits of ``a + b*t**beta`` for each ``beta``: (squared error, value at
