@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from negotiations.engine.moves import Side
 
@@ -83,18 +83,34 @@ class Plan(NamedTuple):
     used: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
-    def then(self, note: str | None = None, **changes: Any) -> Plan:
-        """This plan with ``changes`` and ``note`` added to its notes (a plain constructor
-        call: ``_replace`` is slower, and this runs several times on every move)."""
-        get = changes.get
-        return Plan(
-            get("target", self.target),
-            get("anchor", self.anchor),
-            get("trade_terms", self.trade_terms),
-            get("split", self.split),
-            get("used", self.used),
-            self.notes if note is None else (*self.notes, note),
+    def then(
+        self,
+        note: str | None = None,
+        *,
+        target: float | None = None,
+        anchor: float | None = None,
+        trade_terms: bool | None = None,
+        split: bool | None = None,
+        used: tuple[str, ...] | None = None,
+    ) -> Plan:
+        """This plan with the fields given (not None) and ``note`` added to its notes.
+
+        Keywords rather than ``**changes`` and the tuple built directly rather than through
+        ``_replace`` or the generated ``__new__``: this runs several times on every move."""
+        return _new_plan(
+            Plan,
+            (
+                self.target if target is None else target,
+                self.anchor if anchor is None else anchor,
+                self.trade_terms if trade_terms is None else trade_terms,
+                self.split if split is None else split,
+                self.used if used is None else used,
+                self.notes if note is None else (*self.notes, note),
+            ),
         )
+
+
+_new_plan = tuple.__new__
 
 
 NextMove = Callable[[Context, Plan], Plan]
