@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 from negotiations.engine.guardrails import GuardrailResult
@@ -743,6 +744,7 @@ def _towards(value: T, previous: T, direction: int) -> T:
     return value if (value - previous) * direction >= 0 else previous
 
 
+@lru_cache(maxsize=1024)
 def prior_scorer(
     weights: tuple[float, float, float, float],
     price_best: float,
@@ -752,6 +754,8 @@ def prior_scorer(
     pay: tuple[int, int],
     warranty: tuple[int, int],
 ) -> Scorer:
+    """A scorer for the opponent's estimated utility. Cached: negotiators estimate the opponent
+    anew on every move, mostly from the same figures (its opening offer, its projection)."""
     total = sum(weights)
     wp, wl, wpay, ww = (w / total for w in weights)
     return Scorer(
