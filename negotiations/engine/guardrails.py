@@ -35,14 +35,61 @@ NOT_THE_OFFER = "accepted terms differ from the offer on the table"
 def clamp_to_brand_limits(terms: Terms, prefs: BrandPreferences) -> tuple[Terms | None, list[str]]:
     """The nearest terms inside the brand's hard limits (None if there are none) and why
     ``terms`` were outside them (empty when they weren't)."""
-    return _brand_clamp(prefs)(terms)
+    if terms.currency != prefs.currency:
+        return None, [f"currency {terms.currency} is not the quote's {prefs.currency}"]
+    problems: list[str] = []
+    price, lead, quantity = terms.unit_price, terms.lead_time_days, terms.quantity
+    if price > prefs.max_price:
+        problems.append(f"unit price {price} above the maximum {prefs.max_price}")
+        price = prefs.max_price
+    if lead > prefs.max_lead_time_days:
+        problems.append(f"lead time {lead}d past the needed-by limit {prefs.max_lead_time_days}d")
+        lead = prefs.max_lead_time_days
+    least = prefs.least_quantity
+    if not least <= quantity <= prefs.quantity:
+        required = (
+            f"the {prefs.quantity} required"
+            if least == prefs.quantity
+            else f"within the {least} to {prefs.quantity} accepted"
+        )
+        problems.append(f"quantity {quantity} is not {required}")
+        quantity = min(max(quantity, least), prefs.quantity)
+    return _clamped(terms, problems, price, quantity, lead), problems
 
 
 def clamp_to_supplier_limits(
     terms: Terms, prefs: SupplierPreferences, quantity: int
 ) -> tuple[Terms | None, list[str]]:
     """Like :func:`clamp_to_brand_limits` for the supplier; ``quantity`` is the requested one."""
-    return _supplier_clamp(prefs, quantity)(terms)
+    if terms.currency != prefs.currency:
+        return None, [f"currency {terms.currency} is not {prefs.currency}"]
+    problems: list[str] = []
+    price, lead, units = terms.unit_price, terms.lead_time_days, terms.quantity
+    if price < prefs.cost_floor:
+        problems.append(f"unit price {price} below the cost floor {prefs.cost_floor}")
+        price = Decimal(prefs.cost_floor)
+    if lead < prefs.fastest_lead_time_days:
+        problems.append(
+            f"lead time {lead}d faster than the fastest possible {prefs.fastest_lead_time_days}d"
+        )
+        lead = prefs.fastest_lead_time_days
+    max_units = min(prefs.capacity, quantity)
+    if units > max_units:
+        problems.append(f"quantity {units} above what can be supplied ({max_units})")
+        if max_units < 1:
+            return None, problems
+        units = max_units
+    return _clamped(terms, problems, price, units, lead), problems
+
+
+def _clamped(terms: Terms, problems: list[str], price: Decimal, quantity: int, lead: int) -> Terms:
+    """``terms`` with the clamped price, quantity and lead time (``terms`` if nothing was
+    outside the limits)."""
+    if not problems:
+        return terms
+    return Terms(
+        price, quantity, lead, terms.payment_terms_days, terms.warranty_months, terms.currency
+    )
 
 
 def brand_limit_violations(terms: Terms, prefs: BrandPreferences) -> list[str]:
@@ -62,7 +109,7 @@ def enforce_brand_limits(
     quantity other than the quote's (or below ``min_quantity`` when partial is allowed).
     ``standing_offer`` is the supplier's offer on the table: an ACCEPT accepts exactly those
     terms, or nothing."""
-    return _enforce(move, _brand_clamp(prefs), standing_offer)
+    return _enforce(move, lambda terms: clamp_to_brand_limits(terms, prefs), standing_offer)
 
 
 def enforce_supplier_limits(
@@ -71,7 +118,9 @@ def enforce_supplier_limits(
     """Never below ``cost_floor``, never more than ``capacity`` (or than the ``quantity``
     requested), never faster than ``fastest_lead_time_days``. ``standing_offer`` is the
     brand's offer on the table: an ACCEPT accepts exactly those terms, or nothing."""
-    return _enforce(move, _supplier_clamp(prefs, quantity), standing_offer)
+    return _enforce(
+        move, lambda terms: clamp_to_supplier_limits(terms, prefs, quantity), standing_offer
+    )
 
 
 def agreement_violations(
@@ -98,66 +147,6 @@ def agreement_violations(
             f"supplier limit: {p}" for p in supplier_limit_violations(terms, supplier, quantity)
         ]
     return problems
-
-
-def _brand_clamp(prefs: BrandPreferences) -> Clamp:
-    def clamp(terms: Terms) -> tuple[Terms | None, list[str]]:
-        problems: list[str] = []
-        changes: dict[str, object] = {}
-        if terms.currency != prefs.currency:
-            problems.append(f"currency {terms.currency} is not the quote's {prefs.currency}")
-            return None, problems
-        if terms.unit_price > prefs.max_price:
-            problems.append(f"unit price {terms.unit_price} above the maximum {prefs.max_price}")
-            changes["unit_price"] = prefs.max_price
-        if terms.lead_time_days > prefs.max_lead_time_days:
-            problems.append(
-                f"lead time {terms.lead_time_days}d past the needed-by limit "
-                f"{prefs.max_lead_time_days}d"
-            )
-            changes["lead_time_days"] = prefs.max_lead_time_days
-        least = prefs.least_quantity
-        if not least <= terms.quantity <= prefs.quantity:
-            required = (
-                f"the {prefs.quantity} required"
-                if least == prefs.quantity
-                else f"within the {least} to {prefs.quantity} accepted"
-            )
-            problems.append(f"quantity {terms.quantity} is not {required}")
-            changes["quantity"] = min(max(terms.quantity, least), prefs.quantity)
-        return (terms.replace(**changes) if changes else terms), problems
-
-    return clamp
-
-
-def _supplier_clamp(prefs: SupplierPreferences, quantity: int) -> Clamp:
-    max_units = min(prefs.capacity, quantity)
-
-    def clamp(terms: Terms) -> tuple[Terms | None, list[str]]:
-        problems: list[str] = []
-        changes: dict[str, object] = {}
-        if terms.currency != prefs.currency:
-            problems.append(f"currency {terms.currency} is not {prefs.currency}")
-            return None, problems
-        if terms.unit_price < prefs.cost_floor:
-            problems.append(
-                f"unit price {terms.unit_price} below the cost floor {prefs.cost_floor}"
-            )
-            changes["unit_price"] = Decimal(prefs.cost_floor)
-        if terms.lead_time_days < prefs.fastest_lead_time_days:
-            problems.append(
-                f"lead time {terms.lead_time_days}d faster than the fastest possible "
-                f"{prefs.fastest_lead_time_days}d"
-            )
-            changes["lead_time_days"] = prefs.fastest_lead_time_days
-        if terms.quantity > max_units:
-            problems.append(f"quantity {terms.quantity} above what can be supplied ({max_units})")
-            if max_units < 1:
-                return None, problems
-            changes["quantity"] = max_units
-        return (terms.replace(**changes) if changes else terms), problems
-
-    return clamp
 
 
 def _enforce(move: Move, clamp: Clamp, standing_offer: Terms | None) -> GuardrailResult:
