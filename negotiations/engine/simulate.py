@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from negotiations.engine.moves import Action, Move, NegotiationState, Side, Turn, standing_offer
+from negotiations.engine.moves import OFFER_ACTIONS, Action, Move, NegotiationState, Side, Turn
 from negotiations.engine.negotiators import BrandNegotiator, SupplierNegotiator
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.referee import Verdict, referee
@@ -55,20 +55,21 @@ def simulate(
         Side.BRAND: BrandNegotiator(brand_prefs, seed),
         Side.SUPPLIER: SupplierNegotiator(supplier_prefs, seed + 1),
     }
-    turns: list[Turn] = []
+    turns: tuple[Turn, ...] = ()
     verdicts: list[Verdict] = []
+    supplier_offer: Terms | None = None  # standing_offer(turns, Side.SUPPLIER), kept up to date
     for round_ in range(1, max_rounds + 1):
         for side in (Side.BRAND, Side.SUPPLIER):
-            state = NegotiationState(round=round_, max_rounds=max_rounds, history=tuple(turns))
+            state = NegotiationState(round=round_, max_rounds=max_rounds, history=turns)
             move: Move = negotiators[side].respond(state)
-            turns.append(Turn(side, move, round_))
+            turns = (*turns, Turn(side, move, round_))
+            if side is Side.SUPPLIER and move.action in OFFER_ACTIONS:
+                supplier_offer = move.terms
             if move.action is Action.ACCEPT:
                 verdicts.append(referee(move.terms, brand_prefs))
-                return Transcript(tuple(turns), Outcome.AGREED, move.terms, round_, tuple(verdicts))
+                return Transcript(turns, Outcome.AGREED, move.terms, round_, tuple(verdicts))
             if move.action is Action.WALK_AWAY:
-                verdicts.append(referee(standing_offer(tuple(turns), Side.SUPPLIER), brand_prefs))
-                return Transcript(
-                    tuple(turns), Outcome.WALKED_AWAY, None, round_, tuple(verdicts), side
-                )
-        verdicts.append(referee(standing_offer(tuple(turns), Side.SUPPLIER), brand_prefs))
-    return Transcript(tuple(turns), Outcome.IMPASSE, None, max_rounds, tuple(verdicts))
+                verdicts.append(referee(supplier_offer, brand_prefs))
+                return Transcript(turns, Outcome.WALKED_AWAY, None, round_, tuple(verdicts), side)
+        verdicts.append(referee(supplier_offer, brand_prefs))
+    return Transcript(turns, Outcome.IMPASSE, None, max_rounds, tuple(verdicts))

@@ -78,8 +78,8 @@ class Terms:
 
     def replace(self, **changes: Any) -> Terms:
         """These terms with ``changes`` (a plain constructor call: this runs on every move)."""
-        unknown = changes.keys() - _FIELDS
-        if unknown:
+        if not changes.keys() <= _FIELDS:
+            unknown = changes.keys() - _FIELDS
             raise TypeError(f"Terms has no field {', '.join(sorted(unknown))}")
         get = changes.get
         return Terms(

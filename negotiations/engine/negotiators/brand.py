@@ -90,19 +90,19 @@ class BrandNegotiator(Negotiator):
             )
         if state.directive is Directive.ACCEPT_NOW:
             return self._accept_now(state, view)
-        asked = _asked_questions(state)
         if view.opponent_last is not None and view.opponent_last.question:
             question = SUPPLIER_ASKS + view.opponent_last.question
-            if question not in asked and state.questions_left > 0:
+            if state.questions_left > 0 and question not in _asked_questions(state):
                 return _ask(question)
-        partial = [o for o in view.opponent.offers if o.quantity < self.prefs.least_quantity]
+        least = self.prefs.least_quantity
+        partial = [o for o in view.opponent.offers if o.quantity < least]
         if len(partial) >= 2:
             units = partial[-1].quantity
             question = (
                 f"The supplier can supply only {units} of {self.prefs.quantity} units. "
                 "Accept a partial order?"
             )
-            if state.questions_left > 0 and question not in asked:
+            if state.questions_left > 0 and question not in _asked_questions(state):
                 return _ask(question)
             return Move(
                 Action.WALK_AWAY,

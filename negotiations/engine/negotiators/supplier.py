@@ -84,12 +84,11 @@ class SupplierNegotiator(Negotiator):
         short = self.prefs.capacity < self._requested(view)
         wants_to_ask = short or self._ask_draw < QUESTION_RATE
         ask_round = 2 + int(self._ask_draw * 10) % 2
-        asked = any(t.side is Side.SUPPLIER and t.move.question for t in state.history)
         if (
             wants_to_ask
-            and not asked
             and state.round >= ask_round
             and state.round < state.max_rounds - 1
+            and not any(t.side is Side.SUPPLIER and t.move.question for t in state.history)
         ):
             reason = (
                 f"We can ship {self.prefs.capacity} units now."
