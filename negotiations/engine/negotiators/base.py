@@ -557,11 +557,12 @@ class Negotiator:
         )
 
     def _no_retreat_package(self, package: Package, previous: Terms) -> Package:
-        before = (previous.lead_time_days, previous.payment_terms_days, previous.warranty_months)
-        lead, pay, warranty = (
-            _towards(x, b, d) for x, b, d in zip(package, before, self.towards_them, strict=True)
+        lead, pay, warranty = self.towards_them
+        return (
+            _towards(package[0], previous.lead_time_days, lead),
+            _towards(package[1], previous.payment_terms_days, pay),
+            _towards(package[2], previous.warranty_months, warranty),
         )
-        return (lead, pay, warranty)
 
     def _meet_lead_limit(self, package: Package, theirs: Terms | None) -> Package:
         """When their lead time is beyond our limit, ours may be beyond theirs: go to our limit
@@ -741,7 +742,7 @@ def _lead_options(s: Scorer, lead: int, theirs: Terms | None) -> tuple[int, ...]
 def _towards(value: T, previous: T, direction: int) -> T:
     """``value`` if it is at least ``previous`` in ``direction`` (+1 up, -1 down), else
     ``previous``."""
-    return value if (value - previous) * direction >= 0 else previous
+    return value if (value >= previous if direction > 0 else value <= previous) else previous
 
 
 @lru_cache(maxsize=1024)
