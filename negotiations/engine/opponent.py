@@ -153,5 +153,6 @@ class OpponentTracker:
             sxy -= n * mean_x * mean_y
             b = sxy / sxx
             a = mean_y - b * mean_x
-            fits.append((max(0.0, syy - b * sxy), a + b))
+            sse = syy - b * sxy
+            fits.append((sse if sse > 0.0 else 0.0, a + b))
         return fits

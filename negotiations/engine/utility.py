@@ -64,6 +64,7 @@ class Scorer:
     _pay: IssueParts = field(init=False, repr=False, compare=False)
     _warranty: IssueParts = field(init=False, repr=False, compare=False)
     _price_span: float = field(init=False, repr=False, compare=False)
+    _shift_divisor: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -75,6 +76,7 @@ class Scorer:
             _issue_parts(self.w_warranty, self.warranty_best, self.warranty_worst),
         )
         set_(self, "_price_span", self.price_best - self.price_worst)
+        set_(self, "_shift_divisor", max(self.w_price, 0.05))
 
     @property
     def issue_parts(self) -> tuple[IssueParts, IssueParts, IssueParts]:
@@ -125,7 +127,7 @@ class Scorer:
     def price_shift(self, terms: Terms) -> float:
         """What ``terms``' non-price terms are worth to us, as price."""
         rest = self.rest(terms.lead_time_days, terms.payment_terms_days, terms.warranty_months)
-        return rest * self._price_span / max(self.w_price, 0.05)
+        return rest * self._price_span / self._shift_divisor
 
     def price_for(self, target: float, rest: float) -> float | None:
         """Price between best and worst giving utility ``target`` with non-price utility ``rest``.

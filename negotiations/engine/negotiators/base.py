@@ -478,9 +478,11 @@ class Negotiator:
             offer = self._no_retreat(
                 self._planned_offer(plan, view, quantity, start, outside), start
             )
-            if self.scorer.score_terms(offer) < max(floor, plan.target) - 1e-9:
+            utility = self.scorer.score_terms(offer)
+            if utility < max(floor, plan.target) - 1e-9:
                 offer = self._concede(start, max(floor, plan.target), view)
-            if self.scorer.score_terms(offer) >= floor - 1e-9:
+                utility = self.scorer.score_terms(offer)
+            if utility >= floor - 1e-9:
                 return offer
         return previous
 
@@ -685,8 +687,10 @@ class Negotiator:
                 gain = theirs_part[value] - theirs_now
                 if gain <= 1e-9:
                     continue
-                cost = max(0.0, ours_now - ours[value])
-                out.append((gain / max(cost, 1e-9), cost, issue, int(value)))
+                # Conditionals rather than max(): this is the innermost loop of a concession.
+                cost = ours_now - ours[value]
+                cost = cost if cost > 0.0 else 0.0
+                out.append((gain / (cost if cost > 1e-9 else 1e-9), cost, issue, int(value)))
         return out
 
     def _trade(self, model: OpponentModel, est: Scorer) -> Package:
