@@ -73,6 +73,14 @@ class View(NamedTuple):
     closed: bool
 
 
+@lru_cache(maxsize=4096)
+def _draws(seed: int) -> tuple[float, float]:
+    """The seed's jitter of our pace and its draw for asking a question. Cached: seeding a
+    generator costs more than a move, and a negotiation's negotiator is made for every move."""
+    rng = random.Random(seed)
+    return 0.9 + 0.2 * rng.random(), rng.random()
+
+
 def _time(round_: int, max_rounds: int) -> float:
     return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
 
@@ -92,9 +100,7 @@ class Negotiator:
     towards the opponent."""
 
     def __init__(self, seed: int) -> None:
-        rng = random.Random(seed)
-        self._jitter = 0.9 + 0.2 * rng.random()
-        self._ask_draw = rng.random()
+        self._jitter, self._ask_draw = _draws(seed)
         # The history digested so far (see _view); max_rounds 0 matches no state.
         self._seen: tuple[Turn, ...] = ()
         self._seen_rounds = 0
