@@ -22,7 +22,7 @@ def referee_issues(offer: Terms, prefs: BrandPreferences) -> dict[str, Verdict]:
     """Per-issue grades: lower is better for price and lead time, quantity must match."""
     return {
         "unit_price": _lower_is_better(
-            float(offer.unit_price), float(prefs.target_price), float(prefs.max_price)
+            offer.price, float(prefs.target_price), float(prefs.max_price)
         ),
         "lead_time_days": _lower_is_better(
             offer.lead_time_days, prefs.ideal_lead, prefs.max_lead_time_days

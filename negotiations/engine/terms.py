@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -39,6 +39,9 @@ class Terms:
     payment_terms_days: int
     warranty_months: int
     currency: str = "USD"
+    price: float = field(init=False, repr=False, compare=False)
+    """``unit_price`` as a float, what utilities are computed with (converted once: a Decimal's
+    conversion costs more than the arithmetic done with it)."""
 
     def __post_init__(self) -> None:
         price = self.unit_price
@@ -46,7 +49,9 @@ class Terms:
             price = Decimal(repr(price)) if isinstance(price, float) else Decimal(price)
         if not (price.is_finite() and 0 <= price <= MAX_UNIT_PRICE):
             raise ValueError(f"unit_price must be in 0..{MAX_UNIT_PRICE}, got {self.unit_price}")
-        object.__setattr__(self, "unit_price", price.quantize(CENT, rounding=ROUND_HALF_UP))
+        price = price.quantize(CENT, rounding=ROUND_HALF_UP)
+        object.__setattr__(self, "unit_price", price)
+        object.__setattr__(self, "price", float(price))
         quantity, lead, pay, warranty = (
             self.quantity,
             self.lead_time_days,
@@ -129,4 +134,4 @@ class Terms:
         return cls(unit_price=price, currency=currency, **ints)
 
 
-_FIELDS = frozenset(Terms.__slots__)
+_FIELDS = frozenset(f.name for f in fields(Terms) if f.init)

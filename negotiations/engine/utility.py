@@ -109,7 +109,7 @@ class Scorer:
 
     def score_terms(self, terms: Terms) -> float:
         # score() and rest() inlined: this runs on every offer a move looks at.
-        return self.price_part(float(terms.unit_price)) + (
+        return self.price_part(terms.price) + (
             self._lead[terms.lead_time_days]
             + self._pay[terms.payment_terms_days]
             + self._warranty[terms.warranty_months]
@@ -122,7 +122,7 @@ class Scorer:
 
     def price_value(self, terms: Terms) -> float:
         """``terms``' price equivalent with non-price terms worth nothing to us."""
-        return float(terms.unit_price) + self.price_shift(terms)
+        return terms.price + self.price_shift(terms)
 
     def price_shift(self, terms: Terms) -> float:
         """What ``terms``' non-price terms are worth to us, as price."""

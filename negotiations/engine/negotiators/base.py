@@ -222,7 +222,7 @@ class Negotiator:
         # Only a hold or a projection against our own limit shows theirs: agents that concede
         # when we do (tit-for-tat, MiCRO) repeat themselves while we have room to move.
         ours = view.own_offers[-1] if view.own_offers else None
-        at_limit = ours is not None and beyond(float(ours.unit_price)) >= -0.005
+        at_limit = ours is not None and beyond(ours.price) >= -0.005
         if self.monotone and not at_limit:
             return None
         if t >= STALL_FROM and len(model.offers) >= 4:
@@ -377,8 +377,8 @@ class Negotiator:
             # visible while they are still beyond our limit (where utilities are clipped).
             s, last = self.scorer, model.offers[-1]
             before = s.price_equivalent(model.offers[-2], last)
-            fraction = (float(last.unit_price) - before) / max(abs(before), 0.01)
-            ours = float(view.own_offers[-1].unit_price)
+            fraction = (last.price - before) / max(abs(before), 0.01)
+            ours = view.own_offers[-1].price
             span = max(1e-9, abs(s.price_best - s.price_worst))
             gain = fraction * self.price_direction * ours * s.w_price / span
         acceptable = self._acceptable(view.opponent_standing, quantity)
@@ -609,14 +609,14 @@ class Negotiator:
             lead, r = met, s.reservation
             top = s.price_part(s.price_best) + s.rest(lead, pay, warranty)
             target = r + (target - r) * max(0.0, top - r) / max(1e-9, 1.0 - r)
-        left = s.score(float(previous.unit_price), lead, pay, warranty) - target
+        left = s.score(previous.price, lead, pay, warranty) - target
         # An opponent holding one offer waits for concessions it can see, and ours may still be
         # outside its limits on some term: every term it likely values moves before price.
         price_rate = 0.0 if view.opponent.holding else self._price_rate(est)
         # Never more on price than they ask for: past their ask it is worth nothing to them.
         ask = est.price_best
         cap = ask if (ask - s.price_worst) * self.price_direction > 0 else s.price_worst
-        price_room = s.price_part(float(previous.unit_price)) - s.price_part(cap)
+        price_room = s.price_part(previous.price) - s.price_part(cap)
         while left > 1e-9:
             short = price_room < left - 1e-9  # price alone cannot get there
             moves = self._moves((lead, pay, warranty), est, theirs)
@@ -637,7 +637,7 @@ class Negotiator:
             )
         price = s.price_for(target, s.rest(lead, pay, warranty))
         if price is None:
-            price = float(previous.unit_price)
+            price = previous.price
         if (price - cap) * self.price_direction < 0:
             price = cap
         rounded = self._round_price(price)
@@ -730,7 +730,7 @@ class Negotiator:
         mid_pay = (a.payment_terms_days + b.payment_terms_days) / 2
         pay = min(PAYMENT_TERMS_DAYS, key=lambda d: (abs(d - mid_pay), d))
         return Terms(
-            self._round_price((float(a.unit_price) + float(b.unit_price)) / 2),
+            self._round_price((a.price + b.price) / 2),
             quantity,
             (a.lead_time_days + b.lead_time_days) // 2,
             pay,
