@@ -19,6 +19,7 @@ UPPER_BOUNDS: dict[str, int] = {
 """Beyond these a figure is no real offer (a model's 1E+30, a warranty of 10**12 months), and
 storing or scoring it could overflow."""
 _QUANTITY_BOUND, _LEAD_BOUND, _PAY_BOUND, _WARRANTY_BOUND = UPPER_BOUNDS.values()
+_ZERO = Decimal(0)  # compared with every price: an int would be converted each time
 
 
 def money(value: Decimal | float | int | str, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -47,9 +48,9 @@ class Terms:
         price = self.unit_price
         if type(price) is not Decimal:
             price = Decimal(repr(price)) if isinstance(price, float) else Decimal(price)
-        if not (price.is_finite() and 0 <= price <= MAX_UNIT_PRICE):
+        if not (price.is_finite() and _ZERO <= price <= MAX_UNIT_PRICE):
             raise ValueError(f"unit_price must be in 0..{MAX_UNIT_PRICE}, got {self.unit_price}")
-        price = price.quantize(CENT, rounding=ROUND_HALF_UP)
+        price = price.quantize(CENT, ROUND_HALF_UP)  # positional: keywords cost more
         object.__setattr__(self, "unit_price", price)
         object.__setattr__(self, "price", float(price))
         quantity, lead, pay, warranty = (

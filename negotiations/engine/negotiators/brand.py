@@ -52,7 +52,7 @@ class BrandNegotiator(Negotiator):
         return self.prefs.quantity
 
     def _round_price(self, price: float) -> Decimal:
-        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_FLOOR)
+        return Decimal(repr(price)).quantize(CENT, ROUND_FLOOR)
 
     def _large_order(self, quantity: int) -> bool:
         return quantity >= LARGE_ORDER_UNITS
@@ -65,6 +65,8 @@ class BrandNegotiator(Negotiator):
 
     def _best_acceptable(self, offers: tuple[Terms, ...]) -> float | None:
         """What the best of ``offers`` inside our limits and reservation is worth to us."""
+        if not offers:
+            return None
         values = [u for o in offers if (u := self._acceptable(o, o.quantity)) is not None]
         return max(values, default=None)
 

@@ -58,7 +58,7 @@ class SupplierNegotiator(Negotiator):
         )
 
     def _round_price(self, price: float) -> Decimal:
-        return Decimal(repr(price)).quantize(CENT, rounding=ROUND_CEILING)
+        return Decimal(repr(price)).quantize(CENT, ROUND_CEILING)
 
     def _large_order(self, quantity: int) -> bool:
         return quantity >= 0.4 * self.prefs.capacity
