@@ -8,6 +8,7 @@ Turns are enqueued by task name: ``negotiations.tasks`` imports the services to 
 the services (and this module) never import the tasks, and imports point one way.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 from celery import current_app, group
@@ -30,18 +31,45 @@ def push_message(message: Message) -> None:
         _push_portal(negotiation)
 
 
-def push_state(negotiation: Negotiation) -> None:
-    """Push the negotiation's status, progress and question, and its quote's state (and the
-    status to the invited supplier's portal)."""
+def push_state(negotiation: Negotiation, *, supplier_sees: bool) -> None:
+    """Push the negotiation's status, progress and question, and its quote's state; to the
+    invited supplier's portal too when ``supplier_sees`` the change (its status as the portal
+    shows it, see :func:`negotiations.models.status_for_supplier`, or its link).
+
+    The portal is told nothing of a change it does not show: its socket re-reading the page
+    right after staff answered the brand agent would tell the supplier, by its timing alone,
+    that something happened on the brand's side.
+    """
     transaction.on_commit(partial(live.publish_negotiation, negotiation.id, negotiation.quote_id))
     push_quote(negotiation.quote_id)
-    _push_portal(negotiation)
+    if supplier_sees:
+        _push_portal(negotiation)
+
+
+@dataclass(frozen=True)
+class _PortalPing:
+    """The word to a negotiation's portal sockets that what they show changed."""
+
+    negotiation_id: int
+
+    def __call__(self) -> None:
+        live.publish_portal(self.negotiation_id)
 
 
 def _push_portal(negotiation: Negotiation) -> None:
-    """The supplier portal exists for invited suppliers only: a simulated one costs nothing."""
-    if negotiation.supplier_mode == SupplierMode.INVITED:
-        transaction.on_commit(partial(live.publish_portal, negotiation.id))
+    """At most one ping per negotiation and commit: on each, the portal re-reads everything the
+    supplier sees, so a second one (a shared move that also changes the status) would only
+    have it read the same again, and show the supplier how many writes the commit made.
+
+    The supplier portal exists for invited suppliers only: a simulated one costs nothing.
+    """
+    if negotiation.supplier_mode != SupplierMode.INVITED:
+        return
+    ping = _PortalPing(negotiation.id)
+    # A ping still listed runs on this commit: a savepoint's rollback drops only its own.
+    pending = transaction.get_connection().run_on_commit
+    if not any(callback == ping for _, callback, _ in pending):
+        transaction.on_commit(ping)
 
 
 def push_quote(quote_id: int) -> None:

@@ -165,6 +165,14 @@ ENDED_STATUSES = frozenset(
 )
 
 
+def status_for_supplier(status: str) -> str:
+    """The status as the invited supplier may know it, decided here and nowhere else: the brand
+    agent asking its staff is, to the supplier, the brand preparing its reply."""
+    if status == NegotiationStatus.WAITING_FOR_STAFF:
+        return NegotiationStatus.ACTIVE
+    return status
+
+
 class SupplierMode(models.TextChoices):
     """Who answers for the supplier: its simulated agent, or the real supplier, invited by email
     to answer through the supplier portal."""

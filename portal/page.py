@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from negotiations import selectors
 from negotiations.engine import Terms
-from negotiations.models import Invitation, Message, Negotiation, NegotiationStatus, Quote
+from negotiations.models import (
+    Invitation,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    status_for_supplier,
+)
 from negotiations.room import Audience
 from negotiations.room.model import visible_messages
 from negotiations.services.supplier_replies import brand_standing_offer, supplier_standing_offer
@@ -24,7 +31,6 @@ from negotiations.services.supplier_replies import brand_standing_offer, supplie
 _NOT_YOUR_TURN = {
     NegotiationStatus.QUEUED: "{brand} is preparing its first offer.",
     NegotiationStatus.ACTIVE: "{brand} is preparing its reply.",
-    NegotiationStatus.WAITING_FOR_STAFF: "{brand} is preparing its reply.",
     NegotiationStatus.PAUSED: "{brand} has paused this negotiation for now.",
     NegotiationStatus.AGREED: "Agreed. {brand} will be in touch about the order.",
     NegotiationStatus.WALKED_AWAY: "This negotiation ended without an agreement.",
@@ -76,18 +82,17 @@ class PortalPage:
     def shown_status(self) -> str:
         """The status the page's markup names: the brand asking its staff is just its turn,
         its failure an ending."""
-        if self.negotiation.status == NegotiationStatus.WAITING_FOR_STAFF:
-            return NegotiationStatus.ACTIVE
         if self.negotiation.status == NegotiationStatus.FAILED:  # "stopped", as it reads
             return NegotiationStatus.WALKED_AWAY
-        return self.negotiation.status
+        return status_for_supplier(self.negotiation.status)
 
     @property
     def situation(self) -> str:
         """One sentence on where the negotiation stands, for the supplier."""
         if self.your_turn:
             return "Counter, accept or decline the buyer's offer below."
-        text = _NOT_YOUR_TURN.get(self.negotiation.status, "{brand} is preparing its reply.")
+        status = status_for_supplier(self.negotiation.status)
+        text = _NOT_YOUR_TURN.get(status, "{brand} is preparing its reply.")
         return text.format(brand=self.brand_name)
 
     @property

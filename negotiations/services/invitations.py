@@ -162,7 +162,8 @@ def invitation_issue(*, negotiation: Negotiation, by=None, send: bool = True) ->
             _note(negotiation, f"{by.get_username()} issued a supplier link ({done}).", by)
         if send:
             _email_after_commit(invitation, token, reminder=False)
-        push_state(negotiation)
+        # Earlier links revoked: their open pages learn it at once.
+        push_state(negotiation, supplier_sees=bool(revoked))
     return token
 
 
@@ -175,7 +176,7 @@ def invitation_revoke(*, negotiation: Negotiation, by) -> int:
             raise ProcurError("This negotiation has no working supplier link to revoke.")
         who = by.get_username() if by is not None else "staff"
         _note(negotiation, f"Supplier links revoked by {who} ({revoked}).", by)
-        push_state(negotiation)
+        push_state(negotiation, supplier_sees=True)  # its open pages close
     return revoked
 
 
@@ -280,6 +281,7 @@ def _record(invitation_id: int, **fields) -> None:
     try:
         Invitation.objects.filter(pk=invitation_id).update(**fields)
         negotiation = Negotiation.objects.get(invitations__pk=invitation_id)
-        push_state(negotiation)  # outside a transaction: pushed at once
+        # Outside a transaction: pushed at once; the supplier is not told how its email went.
+        push_state(negotiation, supplier_sees=False)
     except Exception:  # the mail went or not; the room shows it on reload
         logger.warning("invitation %s: could not record how its email went", invitation_id)

@@ -27,6 +27,7 @@ from negotiations.models import (
     NotificationKind,
     Sender,
     SupplierMode,
+    status_for_supplier,
 )
 from negotiations.services.context import PreparedTurn
 from negotiations.services.evaluation import negotiation_ended
@@ -144,7 +145,8 @@ def settle(
     # The message's push carries its column's status and progress, the header and the chart:
     # only a change of status (question box, comparison, every column) needs the state pushes.
     if changed:
-        push_state(negotiation)
+        seen = status_for_supplier(status_before) != status_for_supplier(negotiation.status)
+        push_state(negotiation, supplier_sees=seen)
     if ended:
         negotiation_ended(negotiation)
     elif negotiation.status == NegotiationStatus.ACTIVE:

@@ -220,6 +220,7 @@ def quote_start(
         for negotiation in negotiations:
             if negotiation.supplier_mode == SupplierMode.INVITED:
                 invitation_issue(negotiation=negotiation, by=quote.created_by)
-            push_state(negotiation)
+            # No portal is open yet: its link is issued in this transaction.
+            push_state(negotiation, supplier_sees=False)
         enqueue_first_turns(negotiations)
     return negotiations

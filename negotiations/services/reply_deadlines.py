@@ -86,7 +86,7 @@ def _no_reply(negotiation: Negotiation) -> None:
     negotiation.save(
         update_fields=["status", "ended_at", "reply_due_at", "remind_at", "last_activity_at"]
     )
-    push_state(negotiation)
+    push_state(negotiation, supplier_sees=True)
     negotiation_ended(negotiation)
     notify(
         quote=negotiation.quote,

@@ -179,7 +179,8 @@ def negotiation_answer(
         quote.save(update_fields=["clarifications"])
         negotiation.status = NegotiationStatus.ACTIVE
         negotiation.save(update_fields=["status", "last_activity_at"])
-        push_state(negotiation)
+        # To the supplier the brand was preparing its reply, and still is (status_for_supplier).
+        push_state(negotiation, supplier_sees=False)
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
         return message
 
@@ -194,7 +195,7 @@ def _pause(negotiation: Negotiation, author) -> None:
         negotiation, sender=Sender.SYSTEM, text=f"Paused by {_who(author)}.", author=author
     )
     negotiation.save(update_fields=["status", "reply_due_at", "remind_at", "last_activity_at"])
-    push_state(negotiation)
+    push_state(negotiation, supplier_sees=True)
 
 
 def _resume(negotiation: Negotiation, author) -> None:
@@ -211,7 +212,7 @@ def _resume(negotiation: Negotiation, author) -> None:
         negotiation, sender=Sender.SYSTEM, text=f"Resumed by {_who(author)}.", author=author
     )
     negotiation.save(update_fields=["status", "reply_due_at", "remind_at", "last_activity_at"])
-    push_state(negotiation)
+    push_state(negotiation, supplier_sees=True)
     if negotiation.status == NegotiationStatus.ACTIVE:
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
 
@@ -235,7 +236,7 @@ def _cancel(negotiation: Negotiation, author) -> None:
             "last_activity_at",
         ]
     )
-    push_state(negotiation)
+    push_state(negotiation, supplier_sees=True)
 
 
 def negotiation_pause(*, negotiation: Negotiation, author=None) -> Negotiation:
@@ -292,7 +293,7 @@ def negotiation_retry(*, negotiation: Negotiation, author=None) -> Negotiation:
             quote.status, quote.recommendation, quote.ended_at = QuoteStatus.NEGOTIATING, None, None
             quote.save(update_fields=["status", "recommendation", "ended_at"])
         figures_changed(quote)  # no longer an ended negotiation
-        push_state(negotiation)
+        push_state(negotiation, supplier_sees=True)
         enqueue_turn(negotiation, negotiation.turns_taken + 1)
     return negotiation
 

@@ -169,7 +169,7 @@ def _claim_locked(
         ]
     )
     if was_queued:
-        push_state(negotiation)
+        push_state(negotiation, supplier_sees=True)
     return None
 
 
@@ -206,7 +206,7 @@ def _fail(negotiation: Negotiation, reason: str) -> None:
             "last_activity_at",
         ]
     )
-    push_state(negotiation)
+    push_state(negotiation, supplier_sees=True)
     negotiation_ended(negotiation)
 
 
@@ -270,7 +270,7 @@ def _hand_to_supplier(negotiation_id: int, token: str) -> TurnOutcome:
     if negotiation.status == NegotiationStatus.ACTIVE:
         await_supplier(negotiation)
         fields += ["status", "reply_due_at", "remind_at"]
-        push_state(negotiation)
+        push_state(negotiation, supplier_sees=True)
     negotiation.save(update_fields=fields)
     return TurnOutcome("the invited supplier answers")
 

@@ -1,5 +1,6 @@
 """The portal's websocket through the real ASGI app: the token authenticates it, catch-up by
-seq, the brand's replies live, nothing internal in any frame, and it closes when the link goes."""
+seq, the brand's replies live, one frame per commit the supplier can see and none for the brand's
+internal entries, nothing internal in any frame, and it closes when the link goes."""
 
 import re
 
@@ -10,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
 from negotiations.models import Message, NegotiationStatus, Sender
-from negotiations.services import negotiation_guide
+from negotiations.services import negotiation_answer, negotiation_guide
 from negotiations.services.invitations import invitation_revoke
 from negotiations.services.supplier_replies import supplier_counter
 from negotiations.services.transcript import append_message, lock_negotiation
@@ -18,6 +19,8 @@ from portal import consumers
 from procur.asgi import application
 from tests.orchestration.invited import offer
 from tests.portal.conftest import assert_nothing_internal, play_brand
+from tests.ui.test_room_consumer import communicator as room_communicator
+from tests.ui.test_room_consumer import message_ids, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,6 +50,30 @@ def seqs(html: str) -> list[int]:
 
 def shared_seqs(negotiation) -> list[int]:
     return list(negotiation.messages.filter(audience="shared").values_list("seq", flat=True))
+
+
+# Long enough for a second push of the same commit to arrive after the first.
+QUIET = 2.0
+
+
+async def frames_of_one_commit(socket: WebsocketCommunicator) -> list[str]:
+    """The frame a commit brings and any that follow it until the socket is quiet."""
+    frames = [await socket.receive_from(timeout=15)]
+    while not await socket.receive_nothing(timeout=QUIET):
+        frames.append(await socket.receive_from())
+    return frames
+
+
+async def staff_room(quote_id: int, cookie: bytes) -> WebsocketCommunicator:
+    """Staff's room socket of the quote, past its catch-up."""
+    socket = room_communicator(quote_id, cookie)
+    assert (await socket.connect())[0]
+    await socket.receive_from(timeout=30)
+    return socket
+
+
+def latest_seq(negotiation) -> int:
+    return negotiation.messages.order_by("-seq").values_list("seq", flat=True).first()
 
 
 def test_an_unknown_or_gone_link_is_refused(invited, user):
@@ -123,6 +150,86 @@ def test_the_brands_reply_arrives_live_and_internal_entries_never_do(invited, us
         while not await socket.receive_nothing(timeout=1):
             assert_nothing_internal(await socket.receive_from())
         await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_a_move_that_is_shared_and_changes_the_status_is_one_frame(invited, user):
+    """The move's message and its change of status are one commit: the portal reads it once,
+    and staff still get the message and the state pushes."""
+    negotiation = invited.negotiation
+    counter = database_sync_to_async(supplier_counter)
+    brand_replies = database_sync_to_async(play_brand)
+    last_seen = shared_seqs(negotiation)[-1]
+    cookie = session_cookie(user)
+
+    async def scenario() -> None:
+        portal = communicator(invited.token, f"after={negotiation.pk}:{last_seen}")
+        assert (await portal.connect())[0]
+        await portal.receive_from(timeout=30)  # the catch-up
+        staff = await staff_room(invited.quote.pk, cookie)
+
+        await counter(negotiation=negotiation, terms=offer("2.10"), text="Can do", client_id="c")
+        [frame] = await frames_of_one_commit(portal)
+        assert "Can do" in frame and "status-active" in frame
+        staff_frames = "".join(await frames_of_one_commit(staff))
+        countered = await database_sync_to_async(latest_seq)(negotiation)
+        assert (negotiation.pk, countered) in message_ids(staff_frames)
+        assert f'id="neg-status-{negotiation.pk}"' in staff_frames
+
+        await brand_replies(negotiation)
+        [frame] = await frames_of_one_commit(portal)
+        assert "Your turn" in frame
+        await portal.disconnect()
+        await staff.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_brand_asking_its_staff_and_their_answer_send_the_portal_nothing(invited, user):
+    """To the supplier the brand is preparing its reply throughout: a frame would tell it, by
+    its timing, that the brand's side asked and answered something."""
+    negotiation = invited.negotiation
+    invited.quote.question_budget = 3
+    invited.quote.save(update_fields=["question_budget"])
+    # A partial quantity offered twice: the brand asks its staff whether that will do.
+    supplier_counter(
+        negotiation=negotiation, terms=offer("2.10", quantity=2500), text="", client_id="1"
+    )
+    play_brand(negotiation)
+    supplier_counter(
+        negotiation=negotiation, terms=offer("2.10", quantity=2500), text="", client_id="2"
+    )
+    last_seen = shared_seqs(negotiation)[-1]
+    cookie = session_cookie(user)
+
+    @database_sync_to_async
+    def brand_asks() -> str:
+        play_brand(negotiation)
+        return invited.refresh().status
+
+    @database_sync_to_async
+    def staff_answer_and_guide() -> None:
+        negotiation_answer(negotiation=negotiation, author=user, text="ANSWER-CANARY yes")
+        negotiation_guide(negotiation=negotiation, author=user, text="GUIDANCE-CANARY hold firm")
+
+    async def scenario() -> None:
+        portal = communicator(invited.token, f"after={negotiation.pk}:{last_seen}")
+        assert (await portal.connect())[0]
+        await portal.receive_from(timeout=30)  # the catch-up
+        staff = await staff_room(invited.quote.pk, cookie)
+
+        assert await brand_asks() == NegotiationStatus.WAITING_FOR_STAFF
+        asked = await database_sync_to_async(latest_seq)(negotiation)
+        assert (negotiation.pk, asked) in message_ids("".join(await frames_of_one_commit(staff)))
+        assert await portal.receive_nothing(timeout=QUIET)
+
+        await staff_answer_and_guide()
+        staff_frames = "".join(await frames_of_one_commit(staff))
+        assert "ANSWER-CANARY" in staff_frames and "GUIDANCE-CANARY" in staff_frames
+        assert await portal.receive_nothing(timeout=QUIET)
+        await portal.disconnect()
+        await staff.disconnect()
 
     async_to_sync(scenario)()
 
