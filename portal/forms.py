@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from negotiations.engine import PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.terms import MAX_UNIT_PRICE, UPPER_BOUNDS
 from negotiations.models import Quote
-from negotiations.services.supplier_replies import MAX_TEXT
+from negotiations.services.transcript import MAX_TEXT
 
 CENT = Decimal("0.01")
 

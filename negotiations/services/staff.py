@@ -31,12 +31,12 @@ from negotiations.services.moves import await_supplier, is_invited
 from negotiations.services.summary import figures_changed, negotiations_summarise
 from negotiations.services.transcript import (
     append_message,
+    clean_text,
     lock_negotiation,
     lock_quote,
     post_once,
 )
 
-MAX_TEXT = 2000
 PAUSABLE = (
     *RUNNING_STATUSES,
     NegotiationStatus.WAITING_FOR_STAFF,
@@ -47,18 +47,6 @@ OPEN = (*PAUSABLE, NegotiationStatus.PAUSED)
 
 def _who(author) -> str:
     return author.get_username() if author else "staff"
-
-
-def _clean_text(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ProcurError(f"Write the {what} first.", {"text": ["This field is required."]})
-    if len(text) > MAX_TEXT:
-        raise ProcurError(
-            f"Keep the {what} under {MAX_TEXT} characters.",
-            {"text": [f"At most {MAX_TEXT} characters."]},
-        )
-    return text
 
 
 def _ensure_open(negotiation: Negotiation, doing: str) -> None:
@@ -80,7 +68,7 @@ def negotiation_guide(
     *, negotiation: Negotiation, author, text: str, client_id: str | None = None
 ) -> Message:
     """Staff guidance for the brand agent, followed on its next turn."""
-    text = _clean_text(text, "guidance")
+    text = clean_text(text, "the guidance", field="text")
 
     def build(negotiation: Negotiation) -> Message:
         _ensure_open(negotiation, "guide it")
@@ -117,7 +105,7 @@ def negotiation_message_supplier(
     """Staff writing to an invited supplier themselves: shared (the supplier reads it in the
     portal, signed as staff), unlike guidance, which only the brand agent reads. It changes no
     turn: the negotiation waits on whoever it waited on."""
-    text = _clean_text(text, "message to the supplier")
+    text = clean_text(text, "the message to the supplier", field="text")
 
     def build(negotiation: Negotiation) -> Message:
         _ensure_open(negotiation, "write to the supplier")
@@ -150,7 +138,7 @@ def negotiation_answer(
     order) relaxes the brand's quantity limit to the minimum it states (see
     :func:`negotiations.services.context.effective_brand`).
     """
-    text = _clean_text(text, "answer")
+    text = clean_text(text, "the answer", field="text")
 
     def build(negotiation: Negotiation) -> Message:
         _ensure_open(negotiation, "answer its question")
@@ -326,7 +314,7 @@ def _for_each(quote: Quote, statuses, action: Callable[[Negotiation], None]) -> 
 
 def quote_guide(*, quote: Quote, author, text: str, client_id: str | None = None) -> list[Message]:
     """The same guidance to each of the quote's negotiations that is still open."""
-    _clean_text(text, "guidance")
+    clean_text(text, "the guidance", field="text")
     messages = [
         negotiation_guide(
             negotiation=negotiation,

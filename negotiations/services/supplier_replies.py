@@ -21,9 +21,8 @@ from negotiations.services.context import OFFER_ACTIONS, prepare_turn
 from negotiations.services.errors import ProcurError
 from negotiations.services.moves import accept_problems, is_invited, settle, supplier_verdict
 from negotiations.services.notifications import notify
-from negotiations.services.transcript import append_message, post_once
+from negotiations.services.transcript import append_message, clean_text, post_once
 
-MAX_TEXT = 2000
 MAX_CLIENT_ID = 64
 
 
@@ -31,7 +30,7 @@ def supplier_counter(
     *, negotiation: Negotiation, terms: Terms, text: str, client_id: str
 ) -> Message:
     """The supplier's counter-offer, with its message to the brand (optional)."""
-    text = _clean_text(text, "message", required=False)
+    text = clean_text(text, "your message", field="message", required=False)
     _check_terms(negotiation, terms)
     return _reply(negotiation, client_id, Action.COUNTER, terms, text)
 
@@ -44,13 +43,13 @@ def supplier_accept(
     ``offer``: the brand's offer the supplier was shown; checked with the negotiation locked,
     so an accept is refused if the brand's standing offer is another one by then.
     """
-    text = _clean_text(text, "message", required=False)
+    text = clean_text(text, "your message", field="message", required=False)
     return _reply(negotiation, client_id, Action.ACCEPT, offer, text)
 
 
 def supplier_decline(*, negotiation: Negotiation, reason: str, client_id: str) -> Message:
     """The supplier declines: the negotiation ends as walked away, with its reason."""
-    reason = _clean_text(reason, "reason", required=True)
+    reason = clean_text(reason, "your reason", field="reason")
     return _reply(negotiation, client_id, Action.WALK_AWAY, None, reason)
 
 
@@ -75,18 +74,6 @@ def _standing_offer(negotiation: Negotiation, sender: Sender) -> Terms | None:
         .first()
     )
     return Terms.from_dict(latest) if latest else None
-
-
-def _clean_text(text: str, what: str, *, required: bool) -> str:
-    text = (text or "").strip()
-    if required and not text:
-        raise ProcurError(f"Write your {what} first.", {what: ["This field is required."]})
-    if len(text) > MAX_TEXT:
-        raise ProcurError(
-            f"Keep your {what} under {MAX_TEXT} characters.",
-            {what: [f"At most {MAX_TEXT} characters."]},
-        )
-    return text
 
 
 def _check_terms(negotiation: Negotiation, terms: Terms) -> None:

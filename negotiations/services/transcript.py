@@ -12,6 +12,11 @@ from django.utils import timezone
 
 from negotiations.after_commit import push_message
 from negotiations.models import Message, Negotiation, Quote, Sender, message_audience
+from negotiations.services.errors import ProcurError
+
+# The longest text a person may post: staff's guidance, answers and messages to the supplier, and
+# the supplier's messages and reasons.
+MAX_TEXT = 2000
 
 
 def lock_negotiation(negotiation_id: int) -> Negotiation:
@@ -81,3 +86,18 @@ def post_once(
         if existing is None:
             raise
         return existing
+
+
+def clean_text(text: str | None, what: str, *, field: str, required: bool = True) -> str:
+    """A person's text to post, stripped; refused (a ``ProcurError`` on ``field``) when empty
+    and ``required``, or longer than ``MAX_TEXT``. ``what`` names it to its writer: "the
+    guidance", "your reason"."""
+    text = (text or "").strip()
+    if required and not text:
+        raise ProcurError(f"Write {what} first.", {field: ["This field is required."]})
+    if len(text) > MAX_TEXT:
+        raise ProcurError(
+            f"Keep {what} under {MAX_TEXT} characters.",
+            {field: [f"At most {MAX_TEXT} characters."]},
+        )
+    return text

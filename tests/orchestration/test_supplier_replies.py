@@ -244,6 +244,21 @@ def test_a_decline_needs_a_reason(negotiation):
     assert "reason" in refused.value.field_errors
 
 
+def test_a_text_over_the_limit_is_refused_on_its_field_in_its_writers_words(negotiation, user):
+    too_long = "x" * 2001
+    with pytest.raises(services.ProcurError) as refused:
+        services.supplier_counter(
+            negotiation=negotiation, terms=offer("2.10"), text=too_long, client_id="long"
+        )
+    assert refused.value.message == "Keep your message under 2000 characters."
+    assert refused.value.field_errors == {"message": ["At most 2000 characters."]}
+    with pytest.raises(services.ProcurError) as refused:
+        services.negotiation_message_supplier(negotiation=negotiation, author=user, text=too_long)
+    assert refused.value.message == "Keep the message to the supplier under 2000 characters."
+    assert refused.value.field_errors == {"text": ["At most 2000 characters."]}
+    assert moves(negotiation).count() == 1  # the brand's opening only
+
+
 def test_a_reply_past_the_deadline_is_refused(negotiation):
     Negotiation.objects.filter(pk=negotiation.pk).update(
         reply_due_at=timezone.now() - timedelta(seconds=1)
