@@ -4,9 +4,10 @@ The token authenticates it, with the page's rules (``portal.access``, ``invitati
 over a rate limit, an unknown link or one that no longer works, the handshake is refused. It
 joins ``portal-<negotiation id>`` (through ``negotiations.fanout``), whose events say only that
 something the supplier may see changed; on each it re-reads the negotiation through the
-supplier's audience and sends the messages newer than the client's last seq and the page's state
-fragments. It never receives the staff room's HTML. A link revoked or expired meanwhile closes it
-(checked on every event, and every ``RECHECK_SECONDS``); the page then reloads to say so.
+supplier's audience and sends the messages after the last one the client has (by their number
+among the shared messages, never the seq) and the page's state fragments. It never receives
+the staff room's HTML. A link revoked or expired meanwhile closes it (checked on every event,
+and every ``RECHECK_SECONDS``); the page then reloads to say so.
 """
 
 import asyncio
@@ -45,8 +46,9 @@ def _open(token: str, address: str) -> tuple[int, int]:
 
 
 def _read(token: str, after: int) -> tuple[str, int] | None:
-    """The push that brings a client showing messages up to ``after`` up to date (the new
-    shared messages, then every state fragment) and its last seq; None if the link is gone."""
+    """The push that brings a client showing messages up to number ``after`` up to date (the
+    new shared messages, then every state fragment) and its last number; None if the link is
+    gone."""
     try:
         invitation = invitation_for_token(token)
     except (InvitationNotFound, InvitationGone):
@@ -76,7 +78,7 @@ class PortalConsumer(AsyncWebsocketConsumer):
             await self.close(code=refusal)
             return
         self.lock = asyncio.Lock()
-        self.last_seq = parse_after(self.scope["query_string"]).get(negotiation_id, 0)
+        self.last_number = parse_after(self.scope["query_string"]).get(negotiation_id, 0)
         self.group = live.portal_group_name(negotiation_id)
         # Join first, then read: anything committed after the read also arrives as an event.
         await fanout.join(self.group, self.changed)
@@ -99,13 +101,13 @@ class PortalConsumer(AsyncWebsocketConsumer):
         await self.refresh()
 
     async def refresh(self) -> None:
-        # One at a time: each read starts from the last seq the previous one sent.
+        # One at a time: each read starts from the last number the previous one sent.
         async with self.lock:
-            push = await database_sync_to_async(_read)(self.token, self.last_seq)
+            push = await database_sync_to_async(_read)(self.token, self.last_number)
             if push is None:
                 await self.close(code=LINK_GONE)
                 return
-            html, self.last_seq = push
+            html, self.last_number = push
             await self.send(text_data=html)
 
     async def _watch(self) -> None:

@@ -2,7 +2,8 @@
 page, the replies' HTMX answers and the socket's pushes, so the three cannot drift.
 
 The transcript is the staff room's message partial read with the supplier's audience
-(``negotiations.room.messages_after``): one template renders a message for both.
+(``negotiations.room.messages_after``): one template renders a message for both, known to the
+supplier by its number among the shared messages.
 """
 
 from django.template.loader import render_to_string
@@ -59,8 +60,9 @@ def alert(*, notice: str = "", alert: str = "", oob: bool = False) -> str:
     return render_to_string("portal/page_alert.html", context)
 
 
-def messages_since(page: PortalPage, seq: int) -> tuple[str, int]:
-    """The shared messages after ``seq`` as a push, and the last seq the client then has."""
+def messages_since(page: PortalPage, after: int) -> tuple[str, int]:
+    """The shared messages after the ``after``-th as a push, and the last number the client
+    then has (the portal numbers the shared messages 1, 2, ...: no seq reaches it)."""
     return messages_after(
-        page.negotiation.pk, seq, audience=Audience.SUPPLIER, brand_name=page.brand_name
+        page.negotiation.pk, after, audience=Audience.SUPPLIER, brand_name=page.brand_name
     )

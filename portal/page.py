@@ -1,9 +1,11 @@
 """What the invited supplier reads: its negotiation as the portal shows it.
 
-Everything here is read through the supplier's audience (``visible_messages(...,
-Audience.SUPPLIER)`` and the standing offers read the same way): the brand's limits, its
-staff's guidance and answers, system notes, the agents' reasoning and the other suppliers are
-never loaded, so no template can show them by mistake.
+Everything here is read through the supplier's audience (``numbered_messages(...,
+Audience.SUPPLIER)``, which reads through ``visible_messages``, and the standing offers read the
+same way): the brand's limits, its staff's guidance and answers, system notes, the agents'
+reasoning and the other suppliers are never loaded, so no template can show them by mistake.
+Messages are known by their number among the shared ones, never by the negotiation's seq,
+whose gaps would count the internal entries.
 """
 
 import hashlib
@@ -13,7 +15,6 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from negotiations import selectors
 from negotiations.engine import Terms
 from negotiations.models import (
     Invitation,
@@ -24,7 +25,7 @@ from negotiations.models import (
     status_for_supplier,
 )
 from negotiations.room import Audience
-from negotiations.room.model import visible_messages
+from negotiations.room.model import numbered_messages
 from negotiations.services.supplier_replies import brand_standing_offer, supplier_standing_offer
 
 # What the supplier is told about a negotiation that is not waiting for it.
@@ -145,8 +146,7 @@ def load_page(invitation: Invitation, token: str, *, with_messages: bool = False
     )
     messages: tuple[Message, ...] = ()
     if with_messages:
-        shared = visible_messages(selectors.messages_after(negotiation.pk, 0), Audience.SUPPLIER)
-        messages = tuple(shared)
+        messages = tuple(numbered_messages(negotiation.pk, Audience.SUPPLIER))
     return PortalPage(
         negotiation=negotiation,
         token=token,

@@ -1,15 +1,15 @@
 """The room's HTML: the same partials for the page and the push, so the two cannot drift.
 
-Pushed fragments carry ``hx-swap-oob``; a message has id ``msg-<negotiation>-<seq>``.
+Pushed fragments carry ``hx-swap-oob``; a message has id ``msg-<negotiation>-<number>``, its
+number for the page's audience (:func:`negotiations.room.model.numbered_messages`).
 """
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from negotiations import selectors
 from negotiations.models import Message, Quote
-from negotiations.room.model import Audience, Column, Room, load_room, visible_messages
+from negotiations.room.model import Audience, Column, Room, load_room, numbered_messages
 
 
 def render_column_fragment(
@@ -36,10 +36,11 @@ def render_messages(
     audience: Audience = Audience.STAFF,
     brand_name: str = "",
 ) -> str:
-    """Messages appended to their transcript; each has id ``msg-<negotiation>-<seq>``.
+    """Messages appended to their transcript; each has id ``msg-<negotiation>-<number>``.
 
     The supplier's audience reads them as the portal shows them: the brand by ``brand_name``,
-    without the agents' reasoning (``messages`` must already be the ones it may see).
+    without the agents' reasoning (``messages`` must already be the ones it may see, numbered
+    for it by :func:`negotiations.room.model.numbered_messages`).
     """
     if not messages:
         return ""
@@ -54,12 +55,13 @@ def render_messages(
 
 
 def messages_after(
-    negotiation_id: int, seq: int, *, audience: Audience = Audience.STAFF, brand_name: str = ""
+    negotiation_id: int, after: int, *, audience: Audience = Audience.STAFF, brand_name: str = ""
 ) -> tuple[str, int]:
-    """The stored messages newer than ``seq`` (0: none seen yet; seqs start at 1) that
-    ``audience`` may read, as a push, and the last seq the client then has."""
-    messages = list(visible_messages(selectors.messages_after(negotiation_id, seq), audience))
-    last = messages[-1].seq if messages else seq
+    """The stored messages that ``audience`` may read after the one it knows as ``after`` (0:
+    none seen yet; see :func:`numbered_messages`), as a push, and the last number the client
+    then has."""
+    messages = list(numbered_messages(negotiation_id, audience, after=after))
+    last = messages[-1].number if messages else after
     html = render_messages(negotiation_id, messages, audience=audience, brand_name=brand_name)
     return html, last
 

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.safestring import SafeString
 
 from negotiations import charts, selectors
@@ -34,6 +35,24 @@ def visible_messages(messages: QuerySet[Message], audience: Audience) -> QuerySe
     if audience is Audience.STAFF:
         return messages
     return messages.filter(audience=MessageAudience.SHARED)
+
+
+def numbered_messages(
+    negotiation_id: int, audience: Audience, *, after: int = 0
+) -> QuerySet[Message]:
+    """The negotiation's messages that ``audience`` reads, in order, after the ``after``-th,
+    each with its ``number``: what the audience's page knows it by (its element id, and the last
+    one a reconnecting page says it has).
+
+    Staff read every message: their number is the seq. The supplier's counts the shared
+    messages only (1, 2, ...): numbered by seq, the gaps would tell it how many internal entries
+    lie between two of them.
+    """
+    visible = visible_messages(selectors.messages_after(negotiation_id, 0), audience)
+    if audience is Audience.STAFF:
+        return visible.annotate(number=F("seq")).filter(seq__gt=after)
+    place = Window(RowNumber(), order_by=F("seq").asc())
+    return visible.annotate(number=place).filter(number__gt=after)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from django import template
 
 from negotiations.engine import SUPPLIER_ASKS
+from negotiations.models import Message
 from negotiations.room.model import Audience
 
 register = template.Library()
@@ -26,3 +27,11 @@ def is_staff_audience(audience: str) -> bool:
     """Whether the page is read by staff (the room, playback) rather than the supplier: a
     message then shows who wrote it, the referee's verdict and the agents' reasoning."""
     return str(audience) == Audience.STAFF
+
+
+@register.filter
+def page_number(message: Message, staff: bool) -> int:
+    """What the page knows ``message`` by: for staff its seq; for the supplier its number among
+    the shared messages (:func:`negotiations.room.model.numbered_messages`), never the seq, which
+    counts the internal entries too (a message read without its number fails, not falls back)."""
+    return message.seq if staff else message.number

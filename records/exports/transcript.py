@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from negotiations.engine import Terms
 from negotiations.models import Message, Negotiation, Quote
-from negotiations.room.model import Audience, visible_messages
+from negotiations.room.model import Audience, numbered_messages
 
 TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms))
 STAFF_COLUMNS = (
@@ -104,13 +104,17 @@ def quote_transcript_csv(quote: Quote, *, tz: tzinfo | None = None) -> Iterator[
 def negotiation_transcript_csv(
     negotiation: Negotiation, *, tz: tzinfo | None = None
 ) -> Iterator[str]:
-    """The supplier-facing export: one negotiation, what the supplier side may read of it."""
-    messages = (
-        visible_messages(Message.objects.filter(negotiation=negotiation), Audience.SUPPLIER)
-        .order_by("seq")
-        .values(*_READ)
+    """The supplier-facing export: one negotiation, what the supplier side may read of it.
+
+    Its ``seq`` numbers the shared messages 1, 2, ... as the portal does: the negotiation's own
+    seq would count, by its gaps, the internal entries between them.
+    """
+    numbered = (
+        numbered_messages(negotiation.pk, Audience.SUPPLIER)
+        .values(*_READ, "number")
         .iterator(chunk_size=CHUNK)
     )
+    messages = ({**message, "seq": message["number"]} for message in numbered)
     suppliers = {negotiation.pk: negotiation.supplier.name}
     tz = tz or timezone.get_current_timezone()
     return _stream(_rows(negotiation.quote, suppliers, messages, SHARED_COLUMNS, tz))

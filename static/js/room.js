@@ -3,7 +3,8 @@
 (function () {
   "use strict";
 
-  // "12:5,13:7": the last message seq this page shows per negotiation.
+  // "12:5,13:7": the last message this page shows per negotiation, by its data-seq (the seq in
+  // the room; in the supplier portal its number among the shared messages).
   function lastSeqs() {
     const pairs = [];
     document.querySelectorAll(".transcript[data-negotiation]").forEach(function (transcript) {

@@ -1,6 +1,7 @@
 """The portal's websocket through the real ASGI app: the token authenticates it, catch-up by
-seq, the brand's replies live, one frame per commit the supplier can see and none for the brand's
-internal entries, nothing internal in any frame, and it closes when the link goes."""
+the shared messages' numbers (never the seq), the brand's replies live, one frame per commit the
+supplier can see and none for the brand's internal entries, nothing internal in any frame, and it
+closes when the link goes."""
 
 import re
 
@@ -24,7 +25,7 @@ from tests.ui.test_room_consumer import message_ids, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SEQS = re.compile(r'id="msg-\d+-(\d+)"')
+NUMBERS = re.compile(r'id="msg-\d+-(\d+)"')
 
 
 def communicator(
@@ -44,12 +45,18 @@ def connects(token: str, origin: bytes = b"http://127.0.0.1") -> bool:
     return async_to_sync(scenario)()
 
 
-def seqs(html: str) -> list[int]:
-    return [int(s) for s in SEQS.findall(html)]
+def numbers(html: str) -> list[int]:
+    """The numbers the messages in ``html`` are known by (their ids' last part)."""
+    return [int(n) for n in NUMBERS.findall(html)]
 
 
 def shared_seqs(negotiation) -> list[int]:
     return list(negotiation.messages.filter(audience="shared").values_list("seq", flat=True))
+
+
+def last_shown(negotiation) -> int:
+    """The number of the latest message the portal shows: they count the shared ones."""
+    return len(shared_seqs(negotiation))
 
 
 # Long enough for a second push of the same commit to arrive after the first.
@@ -90,23 +97,23 @@ def test_connects_are_rate_limited(invited, settings):
     assert not connects(invited.token)
 
 
-def test_the_catch_up_sends_the_shared_messages_after_the_clients_seq(invited):
+def test_the_catch_up_sends_the_shared_messages_after_the_clients_last(invited):
     negotiation = invited.negotiation
-    shared = shared_seqs(negotiation)
+    shown = last_shown(negotiation)
 
     async def scenario() -> None:
         socket = communicator(invited.token)
         assert (await socket.connect())[0]
         everything = await socket.receive_from(timeout=10)
         await socket.disconnect()
-        assert seqs(everything) == shared
+        assert numbers(everything) == list(range(1, shown + 1))
         assert 'id="portal-status"' in everything and 'id="portal-actions"' in everything
         assert_nothing_internal(everything)
 
-        socket = communicator(invited.token, f"after={negotiation.pk}:{shared[-1]}")
+        socket = communicator(invited.token, f"after={negotiation.pk}:{shown}")
         assert (await socket.connect())[0]
         newer = await socket.receive_from(timeout=10)
-        assert seqs(newer) == []  # nothing newer: the state fragments only
+        assert numbers(newer) == []  # nothing newer: the state fragments only
         assert 'id="portal-offers"' in newer
         await socket.disconnect()
 
@@ -125,7 +132,7 @@ def test_the_brands_reply_arrives_live_and_internal_entries_never_do(invited, us
     def guide() -> None:
         negotiation_guide(negotiation=negotiation, author=user, text="GUIDANCE-CANARY hold firm")
 
-    last_seen = shared_seqs(negotiation)[-1]
+    last_seen = last_shown(negotiation)
 
     async def scenario() -> None:
         socket = communicator(invited.token, f"after={negotiation.pk}:{last_seen}")
@@ -140,15 +147,53 @@ def test_the_brands_reply_arrives_live_and_internal_entries_never_do(invited, us
         pushed = "".join(frames)
         assert "Can do" in pushed  # the supplier's own counter, under "You"
         assert '<span class="sender">You</span>' in pushed
-        brand_reply = await database_sync_to_async(
-            lambda: negotiation.messages.filter(sender=Sender.BRAND).order_by("-seq").first()
-        )()
-        assert f'id="msg-{negotiation.pk}-{brand_reply.seq}"' in pushed
+        brand_reply = await database_sync_to_async(last_shown)(negotiation)
+        assert f'id="msg-{negotiation.pk}-{brand_reply}"' in pushed
         assert_nothing_internal(pushed)
         # Staff guidance is internal: whatever it pushes carries none of it.
         await guide()
         while not await socket.receive_nothing(timeout=1):
             assert_nothing_internal(await socket.receive_from())
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_the_portal_numbers_the_shared_messages_so_no_gap_counts_internal_ones(
+    invited, supplier_client
+):
+    """Internal entries sit between the shared messages: by seq, the supplier would read how
+    many. Its page, catch-up and pushes number the shared messages 1, 2, 3, ...; a page that
+    reconnects saying the last it shows gets what follows, once."""
+    negotiation = invited.negotiation
+    supplier_counter(negotiation=negotiation, terms=offer("2.10"), text="Can do", client_id="1")
+    play_brand(negotiation)
+    seqs = shared_seqs(negotiation)
+    assert seqs != list(range(seqs[0], seqs[0] + len(seqs))), "no internal entry in between"
+    shown = list(range(1, len(seqs) + 1))
+
+    page = supplier_client.get(invited.url).content.decode()
+    assert numbers(page) == shown
+    assert re.findall(r'data-seq="(\d+)"', page) == [str(n) for n in shown]
+
+    @database_sync_to_async
+    def counter_again() -> None:
+        supplier_counter(negotiation=negotiation, terms=offer("2.05"), text="Final", client_id="2")
+
+    async def scenario() -> None:
+        socket = communicator(invited.token)
+        assert (await socket.connect())[0]
+        assert numbers(await socket.receive_from(timeout=30)) == shown
+        await socket.disconnect()
+
+        socket = communicator(invited.token, f"after={negotiation.pk}:{shown[-2]}")
+        assert (await socket.connect())[0]
+        caught_up = await socket.receive_from(timeout=30)
+        assert numbers(caught_up) == shown[-1:]
+        assert "Can do" not in caught_up  # the counter before it, which the page has
+        await counter_again()
+        pushed = await socket.receive_from(timeout=15)
+        assert numbers(pushed) == [len(shown) + 1] and "Final" in pushed
         await socket.disconnect()
 
     async_to_sync(scenario)()
@@ -160,7 +205,7 @@ def test_a_move_that_is_shared_and_changes_the_status_is_one_frame(invited, user
     negotiation = invited.negotiation
     counter = database_sync_to_async(supplier_counter)
     brand_replies = database_sync_to_async(play_brand)
-    last_seen = shared_seqs(negotiation)[-1]
+    last_seen = last_shown(negotiation)
     cookie = session_cookie(user)
 
     async def scenario() -> None:
@@ -200,7 +245,7 @@ def test_the_brand_asking_its_staff_and_their_answer_send_the_portal_nothing(inv
     supplier_counter(
         negotiation=negotiation, terms=offer("2.10", quantity=2500), text="", client_id="2"
     )
-    last_seen = shared_seqs(negotiation)[-1]
+    last_seen = last_shown(negotiation)
     cookie = session_cookie(user)
 
     @database_sync_to_async
