@@ -11,13 +11,14 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.db import transaction
 
-from negotiations.models import Message, NegotiationStatus, Sender
+from negotiations.models import Message, Negotiation, NegotiationStatus, Sender
 from negotiations.services import negotiation_answer, negotiation_guide
 from negotiations.services.invitations import invitation_revoke
 from negotiations.services.supplier_replies import supplier_counter
 from negotiations.services.transcript import append_message, lock_negotiation
 from portal import consumers
 from procur.asgi import application
+from tests.orchestration.conftest import wait_for
 from tests.orchestration.invited import offer
 from tests.portal.conftest import assert_nothing_internal, play_brand
 from tests.ui.test_room_consumer import communicator as room_communicator
@@ -59,12 +60,13 @@ def last_shown(negotiation) -> int:
     return len(shared_seqs(negotiation))
 
 
-# Long enough for a second push of the same commit to arrive after the first.
-QUIET = 2.0
+# Long enough for a push that follows another to arrive.
+QUIET = 3.0
 
 
-async def frames_of_one_commit(socket: WebsocketCommunicator) -> list[str]:
-    """The frame a commit brings and any that follow it until the socket is quiet."""
+async def frames_until_quiet(socket: WebsocketCommunicator) -> list[str]:
+    """The next frame and any that follow it until the socket is quiet (each push the portal
+    gets is one frame: it answers every event with the page's state)."""
     frames = [await socket.receive_from(timeout=15)]
     while not await socket.receive_nothing(timeout=QUIET):
         frames.append(await socket.receive_from())
@@ -77,10 +79,6 @@ async def staff_room(quote_id: int, cookie: bytes) -> WebsocketCommunicator:
     assert (await socket.connect())[0]
     await socket.receive_from(timeout=30)
     return socket
-
-
-def latest_seq(negotiation) -> int:
-    return negotiation.messages.order_by("-seq").values_list("seq", flat=True).first()
 
 
 def test_an_unknown_or_gone_link_is_refused(invited, user):
@@ -199,12 +197,19 @@ def test_the_portal_numbers_the_shared_messages_so_no_gap_counts_internal_ones(
     async_to_sync(scenario)()
 
 
-def test_a_move_that_is_shared_and_changes_the_status_is_one_frame(invited, user):
-    """The move's message and its change of status are one commit: the portal reads it once,
-    and staff still get the message and the state pushes."""
+def status_becomes(negotiation, *statuses: str):
+    """Wait until the worker has moved ``negotiation`` to one of ``statuses``."""
+    return database_sync_to_async(wait_for)(
+        lambda: Negotiation.objects.get(pk=negotiation.pk).status in statuses
+    )
+
+
+def test_each_move_is_one_frame_however_much_it_changes(celery_worker, invited, user):
+    """A move's message and its change of status are one commit: the portal reads it once (the
+    supplier's counter, then the brand's reply, which the worker plays). Staff still get the
+    message and the state pushes."""
     negotiation = invited.negotiation
     counter = database_sync_to_async(supplier_counter)
-    brand_replies = database_sync_to_async(play_brand)
     last_seen = last_shown(negotiation)
     cookie = session_cookie(user)
 
@@ -214,44 +219,40 @@ def test_a_move_that_is_shared_and_changes_the_status_is_one_frame(invited, user
         await portal.receive_from(timeout=30)  # the catch-up
         staff = await staff_room(invited.quote.pk, cookie)
 
-        await counter(negotiation=negotiation, terms=offer("2.10"), text="Can do", client_id="c")
-        [frame] = await frames_of_one_commit(portal)
-        assert "Can do" in frame and "status-active" in frame
-        staff_frames = "".join(await frames_of_one_commit(staff))
-        countered = await database_sync_to_async(latest_seq)(negotiation)
-        assert (negotiation.pk, countered) in message_ids(staff_frames)
-        assert f'id="neg-status-{negotiation.pk}"' in staff_frames
+        countered = await counter(
+            negotiation=negotiation, terms=offer("2.10"), text="Can do", client_id="c"
+        )
+        await status_becomes(negotiation, NegotiationStatus.WAITING_FOR_SUPPLIER)
+        frames = await frames_until_quiet(portal)
+        assert len(frames) == 2, "one frame per move"
+        assert numbers("".join(frames)) == [last_seen + 1, last_seen + 2]
+        assert "Can do" in frames[0] and "Your turn" in frames[-1]
 
-        await brand_replies(negotiation)
-        [frame] = await frames_of_one_commit(portal)
-        assert "Your turn" in frame
+        staff_frames = "".join(await frames_until_quiet(staff))
+        assert (negotiation.pk, countered.seq) in message_ids(staff_frames)
+        assert f'id="neg-status-{negotiation.pk}"' in staff_frames
         await portal.disconnect()
         await staff.disconnect()
 
     async_to_sync(scenario)()
 
 
-def test_the_brand_asking_its_staff_and_their_answer_send_the_portal_nothing(invited, user):
+def test_the_brand_asking_its_staff_and_their_answer_send_the_portal_nothing(
+    celery_worker, invited, user
+):
     """To the supplier the brand is preparing its reply throughout: a frame would tell it, by
-    its timing, that the brand's side asked and answered something."""
+    its timing, that the brand's side asked and answered something. The worker plays the
+    brand's turns."""
     negotiation = invited.negotiation
     invited.quote.question_budget = 3
     invited.quote.save(update_fields=["question_budget"])
     # A partial quantity offered twice: the brand asks its staff whether that will do.
-    supplier_counter(
-        negotiation=negotiation, terms=offer("2.10", quantity=2500), text="", client_id="1"
-    )
-    play_brand(negotiation)
-    supplier_counter(
-        negotiation=negotiation, terms=offer("2.10", quantity=2500), text="", client_id="2"
-    )
+    partial = offer("2.10", quantity=2500)
+    supplier_counter(negotiation=negotiation, terms=partial, text="", client_id="1")
+    wait_for(lambda: invited.refresh().status == NegotiationStatus.WAITING_FOR_SUPPLIER)
     last_seen = last_shown(negotiation)
     cookie = session_cookie(user)
-
-    @database_sync_to_async
-    def brand_asks() -> str:
-        play_brand(negotiation)
-        return invited.refresh().status
+    counter = database_sync_to_async(supplier_counter)
 
     @database_sync_to_async
     def staff_answer_and_guide() -> None:
@@ -264,15 +265,24 @@ def test_the_brand_asking_its_staff_and_their_answer_send_the_portal_nothing(inv
         await portal.receive_from(timeout=30)  # the catch-up
         staff = await staff_room(invited.quote.pk, cookie)
 
-        assert await brand_asks() == NegotiationStatus.WAITING_FOR_STAFF
-        asked = await database_sync_to_async(latest_seq)(negotiation)
-        assert (negotiation.pk, asked) in message_ids("".join(await frames_of_one_commit(staff)))
-        assert await portal.receive_nothing(timeout=QUIET)
+        await counter(negotiation=negotiation, terms=partial, text="", client_id="2")
+        await status_becomes(negotiation, NegotiationStatus.WAITING_FOR_STAFF)
+        [frame] = await frames_until_quiet(portal)  # the counter's; the question sends nothing
+        assert numbers(frame) == [last_seen + 1]
 
         await staff_answer_and_guide()
-        staff_frames = "".join(await frames_of_one_commit(staff))
+        replied = (NegotiationStatus.WAITING_FOR_SUPPLIER, NegotiationStatus.AGREED)
+        await status_becomes(negotiation, *replied)
+        [frame] = await frames_until_quiet(portal)  # the brand's reply; the answer sends nothing
+        assert numbers(frame) == [last_seen + 2]
+        assert_nothing_internal(frame)
+
+        staff_frames = "".join(await frames_until_quiet(staff))
+        asked = await database_sync_to_async(
+            lambda: negotiation.messages.filter(action="ask_info").latest("seq").seq
+        )()
+        assert (negotiation.pk, asked) in message_ids(staff_frames)
         assert "ANSWER-CANARY" in staff_frames and "GUIDANCE-CANARY" in staff_frames
-        assert await portal.receive_nothing(timeout=QUIET)
         await portal.disconnect()
         await staff.disconnect()
 
