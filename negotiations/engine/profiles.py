@@ -17,6 +17,7 @@ ALL_TACTICS = (
     "volume_trade",
     "competitor_leverage",
     "deadline_pressure",
+    "hold_projection",
     "split_difference",
 )
 
@@ -55,13 +56,25 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
         "conceder",
         "Concedes early to close quickly.",
         "conceder",
-        ("term_trading", "competitor_leverage", "split_difference"),
+        (
+            "term_trading",
+            "competitor_leverage",
+            "deadline_pressure",
+            "hold_projection",
+            "split_difference",
+        ),
     ),
     Profile(
         "tit_for_tat",
         "Mirrors the supplier's concessions.",
         "tit_for_tat",
-        ("anchoring", "term_trading", "competitor_leverage", "deadline_pressure"),
+        (
+            "anchoring",
+            "term_trading",
+            "competitor_leverage",
+            "deadline_pressure",
+            "hold_projection",
+        ),
     ),
     Profile(
         "naive_split",

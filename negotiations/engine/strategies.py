@@ -211,16 +211,34 @@ def _competitor_leverage(ctx: Context, plan: Plan) -> Plan:
 
 
 def _deadline_pressure(ctx: Context, plan: Plan) -> Plan:
-    """One round before the deadline, hold at what the opponent is projected to concede by the
-    deadline anyway. Safe: on the last move the floor (their offer inside our limits) still
-    applies, so a ZOPA deal is never lost to the bluff. No projection is given for an opponent
-    that waits for us (see ``Negotiator._context``), so it gets our closing offer instead."""
+    """Hold at what the opponent is projected to concede by the deadline anyway, less a margin.
+    One round before the deadline (``deadline_pressure``) this is safe: on the last move the
+    floor (their offer inside our limits) still applies, so a ZOPA deal is never lost to the
+    bluff. Before that (``hold_projection``, the brand only) it keeps ground we could not take
+    back: the brand never takes a concession back, so a hold that starts only one round before
+    the deadline comes after the concessions it was meant to save. No projection is given for
+    an opponent that waits for us (see ``Negotiator._context``), so it gets our closing offer
+    instead."""
     assert ctx.projected_utility is not None
+    last = ctx.round == ctx.max_rounds - 1
     hold = ctx.projected_utility - DEADLINE_MARGIN
     if hold <= plan.target:
-        return plan.then("Deadline near: closing offer.")
-    note = f"Deadline near and they are heading to {ctx.projected_utility:.2f}: hold at {hold:.2f}."
+        return plan.then("Deadline near: closing offer." if last else None)
+    heading = f"they are heading to {ctx.projected_utility:.2f}: hold at {hold:.2f}."
+    note = f"Deadline near and {heading}" if last else f"By the deadline {heading}"
     return plan.then(note, target=hold)
+
+
+def _hold_projection_applies(ctx: Context) -> bool:
+    """Before the round ``deadline_pressure`` plays, for the brand, while the opponent's
+    deadline offer can be projected and nothing acceptable to us is on the table (a hold
+    must not risk a deal we could take)."""
+    return (
+        ctx.side is Side.BRAND
+        and ctx.round < ctx.max_rounds - 1
+        and ctx.projected_utility is not None
+        and ctx.opponent_utility is None
+    )
 
 
 def _split_applies(ctx: Context) -> bool:
@@ -296,6 +314,13 @@ STRATEGIES: dict[str, Strategy] = {
             "deadline_pressure",
             "In the last rounds, holds at the opponent's projected concession.",
             lambda ctx: ctx.round == ctx.max_rounds - 1 and ctx.projected_utility is not None,
+            _deadline_pressure,
+        ),
+        Strategy(
+            "hold_projection",
+            "Concedes no further than the opponent is projected to concede by the deadline "
+            "(a concession is never taken back, so it would be given for nothing).",
+            _hold_projection_applies,
             _deadline_pressure,
         ),
         Strategy(

@@ -621,9 +621,12 @@ class Negotiator:
             short = price_room < left - 1e-9  # price alone cannot get there
             moves = self._moves((lead, pay, warranty), est, theirs)
             if short:
-                # Any move helps, but one that fits comes first: price cannot move back to
-                # make up for a move that went too far.
-                usable = [m for m in moves if m[1] <= left + 1e-9] or moves
+                # Any move helps, but one that fits comes first, and one that goes past the
+                # target by more than a step's tolerance waits until the target reaches it:
+                # neither price nor the move itself can be taken back to make up for it.
+                usable = [m for m in moves if m[1] <= left + 1e-9] or [
+                    m for m in moves if m[1] <= left + LUMP_TOLERANCE
+                ]
             else:
                 usable = [m for m in moves if m[0] > price_rate and m[1] <= left + LUMP_TOLERANCE]
             if not usable:
