@@ -167,6 +167,24 @@ def test_the_closing_offer_has_a_lead_time_the_supplier_offered_itself() -> None
         assert offers[6].lead_time_days < 25  # before the end game
 
 
+def test_the_closing_offer_gives_that_lead_time_even_where_price_cannot_pay_for_it() -> None:
+    """A linear brand's last step on price is too small to pay for 25 days at the same utility
+    (the end-game move on lead time keeps price at least where it was, so it would keep 15
+    days): its closing offer gives the 25 days all the same, worth less to us than its plan and
+    than its previous offer, but not less than our reservation."""
+    brand = replace(BRAND, profile="balanced", reservation=0.25)
+    played = play(BrandNegotiator(brand, 1), Stepper("0.40", 1, lead=25), 8, brand_first=False)
+    offers = {
+        t.round: t.move.terms
+        for t in played.turns
+        if t.side is Side.BRAND and t.move.action is Action.COUNTER and t.move.terms
+    }
+    before, closing = offers[6], offers[7]
+    assert before.lead_time_days < 25 == closing.lead_time_days
+    assert closing.unit_price >= before.unit_price
+    assert brand.reservation <= brand_utility(closing, brand) < brand_utility(before, brand)
+
+
 class Deadline:
     """A supplier that concedes 0.20 on price every offer, always at 25 days (its fastest), and
     accepts an offer at 25 days or more and 10.50 or more."""
