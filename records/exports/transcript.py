@@ -14,7 +14,9 @@ from negotiations.engine import Terms
 from negotiations.models import Message, Negotiation, Quote
 from negotiations.room.model import Audience, numbered_messages
 
-TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms))
+# The fields an offer is stored with (Terms.to_dict); Terms.price, the unit price as a float
+# for utilities, is not given to the constructor and not stored.
+TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms) if f.init)
 STAFF_COLUMNS = (
     "quote",
     "supplier",

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from negotiations.engine import Terms
 from negotiations.models import AgentCall, Message, Sender
 from records.exports.transcript import SHARED_COLUMNS, STAFF_COLUMNS
 from tests.factories import NegotiationFactory, QuoteFactory
@@ -48,6 +49,15 @@ def test_the_transcript_csv_has_one_row_per_message_matching_the_database(staff_
     assert audiences[("staff", "guidance")] == "internal"
     assert audiences[("brand", "ask_info")] == "internal"
     assert audiences[("supplier", "propose")] == "shared"
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_term_columns_are_the_fields_an_offer_is_stored_with() -> None:
+    """No column that is always empty: Terms.price (a float kept for utilities) is no field of
+    the stored terms."""
+    stored = tuple(Terms(Decimal("2.05"), 500, 21, 30, 12).to_dict())
+    for columns, last in ((STAFF_COLUMNS, "verdict"), (SHARED_COLUMNS, "text")):
+        assert columns[columns.index("action") + 1 : columns.index(last)] == stored
 
 
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(staff_client, ended):
