@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import repeat
+from operator import add, mul
 from typing import NamedTuple
 
 from negotiations.engine.terms import Terms
@@ -71,10 +73,11 @@ def model_opponent(
 
 
 @lru_cache(maxsize=1024)
-def _powers(t: float) -> tuple[tuple[float, float], ...]:
-    """``(t**beta, t**beta squared)`` for each exponent (the times of a negotiation's rounds
+def _powers(t: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """``t**beta`` and its square, each for every exponent (the times of a negotiation's rounds
     recur in every negotiation of that length)."""
-    return tuple((x, x * x) for x in (t**beta for beta in _EXPONENTS))
+    xs = tuple(t**beta for beta in _EXPONENTS)
+    return xs, tuple(x * x for x in xs)
 
 
 class OpponentTracker:
@@ -87,15 +90,26 @@ class OpponentTracker:
     offer's, which keeps them small) per exponent, and only the shift is applied per model.
     """
 
-    __slots__ = ("_offers", "_origin", "_shift", "_sums", "_sy", "_syy", "_value", "_values")
+    __slots__ = (
+        "_offers",
+        "_origin",
+        "_shift",
+        "_sx",
+        "_sxx",
+        "_sxy",
+        "_sy",
+        "_syy",
+        "_value",
+        "_values",
+    )
 
     def __init__(self, value: Callable[[Terms], float], shift: Callable[[Terms], float]) -> None:
         self._value, self._shift = value, shift
         self._offers: list[Terms] = []
         self._values: list[float] = []
         self._origin = 0.0
-        self._sums = [[0.0, 0.0, 0.0] for _ in _EXPONENTS]
-        """Per exponent: sums of x, x^2 and x*y over the fitted offers (x = t**beta)."""
+        # Per exponent: sums of x, x^2 and x*y over the fitted offers (x = t**beta).
+        self._sx = self._sxx = self._sxy = (0.0,) * len(_EXPONENTS)
         self._sy = self._syy = 0.0
 
     def add(self, t: float, terms: Terms) -> None:
@@ -109,10 +123,11 @@ class OpponentTracker:
         y = value - self._origin
         self._sy += y
         self._syy += y * y
-        for sums, (x, xx) in zip(self._sums, _powers(t), strict=True):
-            sums[0] += x
-            sums[1] += xx
-            sums[2] += x * y
+        # All exponents at once (map runs the loop in C; the same sums, in the same order).
+        xs, xxs = _powers(t)
+        self._sx = tuple(map(add, self._sx, xs))
+        self._sxx = tuple(map(add, self._sxx, xxs))
+        self._sxy = tuple(map(add, self._sxy, map(mul, xs, repeat(y))))
 
     def model(self) -> OpponentModel:
         terms = tuple(self._offers)
@@ -145,7 +160,7 @@ class OpponentTracker:
         mean_y = self._sy / n
         syy = self._syy - n * mean_y * mean_y
         fits: list[tuple[float, float]] = []
-        for sx, sxx, sxy in self._sums:
+        for sx, sxx, sxy in zip(self._sx, self._sxx, self._sxy, strict=True):
             mean_x = sx / n
             sxx -= n * mean_x * mean_x
             if sxx <= 1e-12:

@@ -51,25 +51,27 @@ def simulate(
     seed: int,
 ) -> Transcript:
     """Play a negotiation to agreement, walk-away or ``max_rounds``; deterministic in ``seed``."""
-    negotiators = {
-        Side.BRAND: BrandNegotiator(brand_prefs, seed),
-        Side.SUPPLIER: SupplierNegotiator(supplier_prefs, seed + 1),
-    }
+    brand = BrandNegotiator(brand_prefs, seed)
+    supplier = SupplierNegotiator(supplier_prefs, seed + 1)
     turns: tuple[Turn, ...] = ()
     verdicts: list[Verdict] = []
     supplier_offer: Terms | None = None  # standing_offer(turns, Side.SUPPLIER), kept up to date
     for round_ in range(1, max_rounds + 1):
-        for side in (Side.BRAND, Side.SUPPLIER):
+        for negotiator in (brand, supplier):
             state = NegotiationState(round=round_, max_rounds=max_rounds, history=turns)
-            move: Move = negotiators[side].respond(state)
-            turns = (*turns, Turn(side, move, round_))
-            if side is Side.SUPPLIER and move.action in OFFER_ACTIONS:
-                supplier_offer = move.terms
+            move: Move = negotiator.respond(state)
+            turns = (*turns, Turn(negotiator.side, move, round_))
+            if move.action in OFFER_ACTIONS:
+                if negotiator is supplier:
+                    supplier_offer = move.terms
+                continue
             if move.action is Action.ACCEPT:
                 verdicts.append(referee(move.terms, brand_prefs))
                 return Transcript(turns, Outcome.AGREED, move.terms, round_, tuple(verdicts))
             if move.action is Action.WALK_AWAY:
                 verdicts.append(referee(supplier_offer, brand_prefs))
-                return Transcript(turns, Outcome.WALKED_AWAY, None, round_, tuple(verdicts), side)
+                return Transcript(
+                    turns, Outcome.WALKED_AWAY, None, round_, tuple(verdicts), negotiator.side
+                )
         verdicts.append(referee(supplier_offer, brand_prefs))
     return Transcript(turns, Outcome.IMPASSE, None, max_rounds, tuple(verdicts))

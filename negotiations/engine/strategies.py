@@ -125,8 +125,8 @@ class Strategy:
 
     def run(self, ctx: Context, plan: Plan) -> Plan:
         """Apply ``next_move`` and record this strategy's id on the plan."""
-        out = self.next_move(ctx, plan)
-        return out.then(used=(*out.used, self.id))
+        target, anchor, trade_terms, split, used, notes = self.next_move(ctx, plan)
+        return _new_plan(Plan, (target, anchor, trade_terms, split, (*used, self.id), notes))
 
 
 def _always(ctx: Context) -> bool:
