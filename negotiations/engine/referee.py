@@ -42,9 +42,12 @@ def referee(offer: Terms | None, prefs: BrandPreferences) -> Verdict:
     if offer is None:
         return Verdict.FAIL
     grades = referee_issues(offer, prefs).values()
-    if Verdict.FAIL in grades or brand_utility(offer, prefs) < prefs.reservation:
+    # Utilities are never negative: only a positive reservation needs the offer scored.
+    if Verdict.FAIL in grades or (
+        prefs.reservation > 0 and brand_utility(offer, prefs) < prefs.reservation
+    ):
         return Verdict.FAIL
-    return Verdict.PASS if all(g is Verdict.PASS for g in grades) else Verdict.NEUTRAL
+    return Verdict.NEUTRAL if Verdict.NEUTRAL in grades else Verdict.PASS
 
 
 def _lower_is_better(value: float, target: float, limit: float) -> Verdict:
