@@ -560,9 +560,8 @@ class Negotiator:
             offer.warranty_months,
         ):
             return offer
-        return offer.replace(
-            unit_price=price, lead_time_days=lead, payment_terms_days=pay, warranty_months=warranty
-        )
+        # The constructor rather than replace(): this runs on most moves.
+        return Terms(price, offer.quantity, lead, pay, warranty, offer.currency)
 
     def _no_retreat_package(self, package: Package, previous: Terms) -> Package:
         lead, pay, warranty = self.towards_them
@@ -658,12 +657,7 @@ class Negotiator:
             step = rounded - CENT * self.price_direction
             if (float(step) - cap) * self.price_direction >= 0:
                 rounded = step
-        return previous.replace(
-            unit_price=rounded,
-            lead_time_days=lead,
-            payment_terms_days=pay,
-            warranty_months=warranty,
-        )
+        return Terms(rounded, previous.quantity, lead, pay, warranty, previous.currency)
 
     def _price_rate(self, est: Scorer) -> float:
         """What a unit of our utility given up on price is worth to the opponent (estimated)."""
