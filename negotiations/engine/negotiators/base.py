@@ -480,13 +480,14 @@ class Negotiator:
         if closing and view.opponent.offers:
             starts.insert(0, self._within_their_lead(previous, view, quantity))
         floor = max(self.scorer.reservation, outside or 0.0)
+        goal = max(floor, plan.target)
         for start in starts:
             offer = self._no_retreat(
                 self._planned_offer(plan, view, quantity, start, outside), start
             )
             utility = self.scorer.score_terms(offer)
-            if utility < max(floor, plan.target) - 1e-9:
-                offer = self._concede(start, max(floor, plan.target), view)
+            if utility < goal - 1e-9:
+                offer = self._concede(start, goal, view)
                 utility = self.scorer.score_terms(offer)
             if utility >= floor - 1e-9:
                 return offer
