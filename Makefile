@@ -15,7 +15,7 @@ uv:
 		python3 -m pip install --quiet --user --break-system-packages uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 	@touch $@
 
 setup: $(VENV)/.synced

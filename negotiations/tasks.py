@@ -5,12 +5,27 @@ Services enqueue them by name, after commit (``negotiations.after_commit``).
 
 import structlog
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
 from negotiations import services
 from negotiations.after_commit import NOTIFICATION_EMAILS_TASK, TURN_TASK
 
 logger = structlog.get_logger(__name__)
+
+
+@worker_init.connect
+def preload_anthropic_sdk(**_signal) -> None:
+    """With an API key, import the Anthropic SDK in the worker's main process, before it forks
+    its pool, so that every child starts with it.
+
+    The voice imports it lazily (the scripted voice never needs it), and its import takes
+    seconds on a small machine (3.3 s here from bytecode, 5.6 s from source): paid in a new
+    child's first turn, after a child was killed or replaced, it ate that turn's soft time
+    limit, and the turn failed and was requeued (tests/faults/test_worker_crash.py).
+    """
+    if settings.ANTHROPIC_API_KEY:
+        from negotiations.agents import anthropic_voice  # noqa: F401
 
 
 @shared_task(
