@@ -95,24 +95,23 @@ def suppliers(organisation) -> list:
 
 
 class SupplierTraffic:
-    """Everything the supplier's browser receives: documents and answers to its posts (read
-    after each step) and its sockets' frames."""
+    """Everything the supplier's browser receives: documents and answers to its posts, and its
+    sockets' frames.
+
+    Each body is read as its response finishes, not later: the browser drops the body of a
+    response its page navigated away from (the portal turning into the refusal, say)."""
 
     def __init__(self, page) -> None:
         self.texts: list[str] = []
-        self._responses: list = []
-        page.on("response", lambda response: self._responses.append(response))
+        page.on("requestfinished", self._finished)
         page.on("websocket", lambda socket: socket.on("framereceived", self._frame))
+
+    def _finished(self, request) -> None:
+        if request.resource_type in ("document", "xhr", "fetch"):
+            self.texts.append(request.response().text())
 
     def _frame(self, payload) -> None:
         self.texts.append(payload if isinstance(payload, str) else payload.decode())
-
-    def read(self) -> None:
-        """Take in the bodies of the responses that arrived since the last read."""
-        responses, self._responses[:] = list(self._responses), []
-        for response in responses:
-            if response.request.resource_type in ("document", "xhr", "fetch"):
-                self.texts.append(response.text())
 
 
 def brand_messages(negotiation: Negotiation) -> int:
@@ -184,7 +183,6 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
     supplier.evaluate("window.neverReloaded = true")
     assert supplier.locator(".msg-brand").count() == 1
     assert supplier.inner_text("#portal-status .badge") == "Your turn"
-    traffic.read()
 
     # Staff write to the supplier (it reads it live, signed as the brand's staff) and guide the
     # brand agent (internal: never sent to the supplier).
@@ -195,7 +193,6 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
     staff.fill(f"#guidance-{invited.pk}", GUIDANCE)
     staff.click(f"#neg-guidance-{invited.pk} button")
     staff.wait_for_selector(f"{column} .msg-staff.msg-internal:has-text('GUIDANCE-CANARY')")
-    traffic.read()
 
     # Two counters through the structured form; each reaches staff live, and the brand agent's
     # reply reaches the supplier live.
@@ -215,7 +212,6 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
         supplier.wait_for_selector("#portal-status .badge:has-text('Your turn')")
         staff.wait_for_selector(waiting)
         assert brand_messages(invited) == before + 1
-        traffic.read()
 
     # The supplier accepts exactly the brand's standing offer; staff see it live.
     offered = invited.messages.filter(sender=Sender.BRAND).exclude(terms=None).last()
@@ -226,7 +222,6 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
     supplier.wait_for_selector("#portal-status .badge:has-text('Agreed')")
     staff.wait_for_selector(f"{column} .msg-supplier:has-text('{ACCEPTANCE}')")
     staff.wait_for_selector(f"#neg-status-{invited.pk} .badge:has-text('Agreed')")
-    traffic.read()
 
     # The simulated negotiations end too: the quote awaits approval, and staff award it.
     # A locator, not an element: a push may re-render the outcome between its arrival and the click.
@@ -242,7 +237,6 @@ def test_an_invited_supplier_negotiates_from_its_emailed_link_while_staff_watch_
     staff.wait_for_selector(f"#quote-outcome >> text=Awarded to {INVITED}")
     # The quote decided, the link stops working: the supplier's page turns into the refusal.
     supplier.wait_for_selector(".portal-refused")
-    traffic.read()
 
     # Real data: the deal is the brand's offer the supplier accepted, and the quote is awarded.
     invited.refresh_from_db()

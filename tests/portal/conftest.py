@@ -53,9 +53,13 @@ class Invited:
 
 
 def play_brand(negotiation: Negotiation) -> None:
-    """The brand's next turn, as the worker would play it."""
+    """The brand's next turn, as the worker would play it, done on return: the session's
+    Celery worker, once a test started it, may have claimed the turn first (``turn_run`` then
+    leaves it to the worker), so this waits for the turn to be taken whoever plays it."""
     negotiation.refresh_from_db()
-    services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
+    turn = negotiation.turns_taken + 1
+    services.turn_run(negotiation_id=negotiation.pk, turn=turn)
+    wait_for(lambda: Negotiation.objects.get(pk=negotiation.pk).turns_taken >= turn)
 
 
 def seed_internal_entries(negotiation: Negotiation) -> None:
