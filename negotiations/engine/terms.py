@@ -84,8 +84,8 @@ class Terms:
 
     def replace(self, **changes: Any) -> Terms:
         """These terms with ``changes`` (a plain constructor call: this runs on every move)."""
-        if not changes.keys() <= _FIELDS:
-            unknown = changes.keys() - _FIELDS
+        if not changes.keys() <= _FIELD_SET:
+            unknown = changes.keys() - _FIELD_SET
             raise TypeError(f"Terms has no field {', '.join(sorted(unknown))}")
         get = changes.get
         return Terms(
@@ -135,4 +135,7 @@ class Terms:
         return cls(unit_price=price, currency=currency, **ints)
 
 
-_FIELDS = frozenset(f.name for f in fields(Terms) if f.init)
+TERM_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Terms) if f.init)
+"""The fields an offer is built and stored with (``to_dict``), in order: not ``price``, the
+float kept for utilities."""
+_FIELD_SET = frozenset(TERM_FIELDS)

@@ -4,19 +4,15 @@ Rows are read with a database cursor (``QuerySet.iterator``) and written as they
 """
 
 import csv
-import dataclasses
 from collections.abc import Iterable, Iterator
 from datetime import tzinfo
 
 from django.utils import timezone
 
-from negotiations.engine import Terms
+from negotiations.engine.terms import TERM_FIELDS
 from negotiations.models import Message, Negotiation, Quote
 from negotiations.room.model import Audience, numbered_messages
 
-# The fields an offer is stored with (Terms.to_dict); Terms.price, the unit price as a float
-# for utilities, is not given to the constructor and not stored.
-TERM_FIELDS = tuple(f.name for f in dataclasses.fields(Terms) if f.init)
 STAFF_COLUMNS = (
     "quote",
     "supplier",

@@ -86,13 +86,12 @@ class BrandNegotiator(Negotiator):
         )
 
     def _special_move(self, state: NegotiationState, view: View) -> Move | None:
-        if state.directive is not None:
-            if state.directive is Directive.WALK_AWAY:
-                return Move(
-                    Action.WALK_AWAY, strategies=("directive",), rationale=("Staff instruction.",)
-                )
-            if state.directive is Directive.ACCEPT_NOW:
-                return self._accept_now(state, view)
+        if state.directive is Directive.WALK_AWAY:
+            return Move(
+                Action.WALK_AWAY, strategies=("directive",), rationale=("Staff instruction.",)
+            )
+        if state.directive is Directive.ACCEPT_NOW:
+            return self._accept_now(state, view)
         if view.opponent_last is not None and view.opponent_last.question:
             question = SUPPLIER_ASKS + view.opponent_last.question
             if state.questions_left > 0 and question not in _asked_questions(state):
