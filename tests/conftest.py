@@ -17,6 +17,7 @@ from procur import embedded_redis, redis_client
 from procur.celery import app as celery_app
 from procur.settings import redis_settings
 from tests.factories import OrganisationFactory, UserFactory
+from tests.worker_gate import gate
 
 
 def _point_at_embedded_redis() -> None:
@@ -87,10 +88,24 @@ def staff_client(client, user):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _worker_gate(request):
+    """The session's worker, once started, runs no task while a test's database is torn down
+    (tests/worker_gate.py). pytest-django's own autouse fixture sets up a database a marker asks
+    for before this one, so the gate shuts before that database is flushed; a database asked
+    for only by a fixture is set up here first, for the same order."""
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    gate.open()
+    yield
+    gate.shut()
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
     """A real Celery worker (thread pool, four slots) consuming the real broker."""
     celery_app.loader.import_module("celery.contrib.testing.tasks")
+    gate.connect()
     with (
         django_db_blocker.unblock(),
         start_worker(
@@ -98,6 +113,7 @@ def celery_worker(django_db_setup, django_db_blocker):
         ) as worker,
     ):
         yield worker
+        gate.open()  # the last test shut it: the worker's tasks finish before it stops
     # This runs at the end of the session, just before the test database is dropped: sessions
     # still open on it (the pool, a thread's or a server subprocess's connection) would stop that.
     for connection in connections.all():

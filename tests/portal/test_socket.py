@@ -190,8 +190,12 @@ def test_the_portal_numbers_the_shared_messages_so_no_gap_counts_internal_ones(
         assert numbers(caught_up) == shown[-1:]
         assert "Can do" not in caught_up  # the counter before it, which the page has
         await counter_again()
-        pushed = await socket.receive_from(timeout=15)
-        assert numbers(pushed) == [len(shown) + 1] and "Final" in pushed
+        # The session's worker, if one runs, may answer before the push goes out: its reply
+        # then comes in the same frame or the next, numbered next.
+        pushed = await frames_until_quiet(socket)
+        assert "Final" in pushed[0]
+        got = [n for frame in pushed for n in numbers(frame)]
+        assert got == list(range(len(shown) + 1, len(shown) + 1 + len(got))) and len(got) <= 2
         await socket.disconnect()
 
     async_to_sync(scenario)()
