@@ -49,6 +49,7 @@ PROBE = "pareto_probe"
 PROBE_GAIN = 0.01
 """Least gain in our utility for which we propose their offer with our payment terms and
 warranty once before accepting it."""
+OFFER_BACK = "offer_back"
 CLAMP_CACHE = 8
 """How many clamped offers a negotiator remembers."""
 T = TypeVar("T", int, Decimal)
@@ -71,6 +72,8 @@ class View(NamedTuple):
     opponent_standing: Terms | None
     opponent_last: Move | None
     closed: bool
+    opponent_best: float = 0.0
+    """The most any of their offers is worth to us, inside our limits or not."""
 
 
 @lru_cache(maxsize=4096)
@@ -106,6 +109,7 @@ class Negotiator:
         self._seen_rounds = 0
         self._own: list[Terms] = []
         self._last: Move | None = None
+        self._opponent_best = 0.0
         self._tracker: OpponentTracker | None = None
         self._clamps: dict[int, tuple[Terms, int, tuple[Terms | None, list[str]]]] = {}
 
@@ -178,7 +182,7 @@ class Negotiator:
         history, seen = state.history, self._seen
         if state.max_rounds != self._seen_rounds or history[: len(seen)] != seen:
             self._seen, self._seen_rounds = (), state.max_rounds
-            self._own, self._last = [], None
+            self._own, self._last, self._opponent_best = [], None, 0.0
             self._tracker = OpponentTracker(self.scorer.price_value, self.scorer.price_shift)
         tracker = self._tracker
         assert tracker is not None
@@ -191,6 +195,9 @@ class Negotiator:
                 self._last = move
                 if move.action in OFFER_ACTIONS and move.terms is not None:
                     tracker.add(_time(turn.round, state.max_rounds), move.terms)
+                    worth = self.scorer.score_terms(move.terms)
+                    if worth > self._opponent_best:
+                        self._opponent_best = worth
         self._seen = history
         model = tracker.model()
         return View(
@@ -199,6 +206,7 @@ class Negotiator:
             opponent_standing=model.last,
             opponent_last=self._last,
             closed=bool(history) and history[-1].move.action in CLOSING_ACTIONS,
+            opponent_best=self._opponent_best,
         )
 
     def _acceptable(self, terms: Terms | None, quantity: int) -> float | None:
@@ -266,8 +274,25 @@ class Negotiator:
         if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
             standing = None  # another negotiation offers more: never settle for less
         last_move = state.round == state.max_rounds
-        if standing is not None and (standing >= offer_utility - 1e-9 or last_move):
-            probe = None if last_move else self._probe(state, view, quantity)
+        accepting = standing is not None and (standing >= offer_utility - 1e-9 or last_move)
+        probe = self._probe(state, view, quantity) if accepting and not last_move else None
+        bar = standing if accepting and standing is not None else offer_utility
+        back = self._offer_back(state, view, quantity, bar, ctx.competing_utility)
+        # Their own offer back when it is worth more to us than what we would do otherwise;
+        # at equal worth (what costs us nothing given to them) only if there is no probe.
+        if back is not None and (not accepting or probe is None or back[1] > bar + 1e-9):
+            return Move(
+                Action.COUNTER,
+                back[0],
+                (*plan.used, OFFER_BACK),
+                (
+                    f"An offer of theirs is worth {back[1]:.2f} to us, at least what we would "
+                    f"{'accept' if accepting else 'offer'} now: we propose it back, with what "
+                    "costs us nothing given to them.",
+                ),
+            )
+        if accepting:
+            assert standing is not None
             if probe is not None:
                 return Move(
                     Action.COUNTER,
@@ -366,6 +391,58 @@ class Negotiator:
             return None
         gain = self.scorer.score_terms(probe) - self.scorer.score_terms(theirs)
         return probe if gain > PROBE_GAIN else None
+
+    def _offer_back(
+        self,
+        state: NegotiationState,
+        view: View,
+        quantity: int,
+        bar: float,
+        outside: float | None,
+    ) -> tuple[Terms, float] | None:
+        """The best for us of their own offers, proposed back, with its worth to us, if that is
+        at least ``bar`` (and our reservation and ``outside``): for a monotone negotiator while
+        they can still answer. Each is taken inside our limits only, with our previous
+        concessions kept and every issue moved towards them as far as it still scores our best
+        (:meth:`_costless`), so it is at least as good for them on every issue as an offer they
+        made themselves: an opponent that concedes over time takes it. None if there is none,
+        or it is their standing offer unchanged."""
+        theirs = view.opponent_standing
+        if not self.monotone or not view.own_offers or theirs is None:
+            return None
+        if state.round == state.max_rounds and state.history[0].side is not self.side:
+            return None  # our last move closes the negotiation: they cannot answer
+        least = max(bar, self.scorer.reservation, outside or 0.0) - 1e-9
+        # Costless moves keep our utility and keeping our concessions can only lower it: an
+        # offer worth less than the best found so far cannot win.
+        if view.opponent_best < least:
+            return None
+        previous = self._clamped(view.own_offers[-1], quantity)[0]
+        if previous is None:
+            return None
+        score, best = self.scorer.score_terms, None
+        for offer in sorted(view.opponent.offers, key=score, reverse=True):
+            if score(offer) < least:
+                break
+            candidate = self._no_retreat(self._costless(offer), previous)
+            utility = score(candidate)
+            if utility >= least and not self._clamp(candidate, quantity)[1]:
+                best, least = (candidate, utility), utility + 1e-12
+        return None if best is None or best[0] == theirs else best
+
+    def _costless(self, terms: Terms) -> Terms:
+        """``terms`` with every issue moved towards the opponent as far as it still scores our
+        best: a price under our ideal, a lead time or warranty past ours."""
+        s = self.scorer
+        best = (s.lead_best, s.pay_best, s.warranty_best)
+        values = [terms.lead_time_days, terms.payment_terms_days, terms.warranty_months]
+        for i, direction in enumerate(self.towards_them):
+            if (best[i] - values[i]) * direction > 0:
+                values[i] = int(best[i])
+        price = terms.unit_price
+        if (s.price_best - terms.price) * self.price_direction < 0:
+            price = self._round_price(s.price_best)
+        return Terms(price, terms.quantity, *values, terms.currency)
 
     def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
         model = view.opponent
