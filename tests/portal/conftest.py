@@ -11,7 +11,14 @@ from django.db import transaction
 from django.test import Client
 
 from negotiations import services
-from negotiations.models import Message, Negotiation, NegotiationStatus, Quote, Sender
+from negotiations.models import (
+    RUNNING_STATUSES,
+    Message,
+    Negotiation,
+    NegotiationStatus,
+    Quote,
+    Sender,
+)
 from negotiations.services.invitations import invitation_issue
 from negotiations.services.transcript import append_message, lock_negotiation
 from tests.factories import QuoteFactory, SupplierFactory
@@ -53,13 +60,15 @@ class Invited:
 
 
 def play_brand(negotiation: Negotiation) -> None:
-    """The brand's next turn, as the worker would play it, done on return: the session's
-    Celery worker, once a test started it, may have claimed the turn first (``turn_run`` then
-    leaves it to the worker), so this waits for the turn to be taken whoever plays it."""
+    """The brand's turn that is due, as the worker would play it, done on return: the
+    session's Celery worker, once a test started it, may have played it already or be playing
+    it (``turn_run`` then leaves it to the worker), so this plays it only if it still looks
+    due, and waits until the brand has moved whoever played it (the negotiation is no longer
+    running: it waits for the supplier, or ended)."""
     negotiation.refresh_from_db()
-    turn = negotiation.turns_taken + 1
-    services.turn_run(negotiation_id=negotiation.pk, turn=turn)
-    wait_for(lambda: Negotiation.objects.get(pk=negotiation.pk).turns_taken >= turn)
+    if negotiation.status in RUNNING_STATUSES:
+        services.turn_run(negotiation_id=negotiation.pk, turn=negotiation.turns_taken + 1)
+    wait_for(lambda: Negotiation.objects.get(pk=negotiation.pk).status not in RUNNING_STATUSES)
 
 
 def seed_internal_entries(negotiation: Negotiation) -> None:
