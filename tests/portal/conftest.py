@@ -1,6 +1,7 @@
 """An invited supplier's negotiation with its link, the brand's opening played, and entries the
 supplier must never see (each carries a canary, so a leak shows in any page or frame)."""
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -150,12 +151,18 @@ def supplier_client() -> Client:
     return Client()
 
 
+def shows_figure(text: str, figure: Decimal | str) -> bool:
+    """Whether ``text`` has ``figure`` as a number of its own, not inside a longer one (a
+    time's "13:49:21.871623" holds "1.87")."""
+    return re.search(rf"(?<![\d.]){re.escape(str(figure))}(?!\d)", text) is not None
+
+
 def assert_nothing_internal(html: str) -> None:
     """No internal entry and neither of the brand's limits is in ``html``."""
     for what, canary in INTERNAL.items():
         assert canary not in html, f"the {what} reached the supplier"
     for figure in (TARGET, MAXIMUM):
-        assert str(figure) not in html, f"the brand's limit {figure} reached the supplier"
+        assert not shows_figure(html, figure), f"the brand's limit {figure} reached the supplier"
     assert "internal" not in html.lower(), "an internal mark reached the supplier"
 
 
