@@ -103,3 +103,15 @@ def test_what_costs_us_nothing_is_given_to_them() -> None:
     assert last.terms.unit_price == fast.unit_price
     assert brand_utility(last.terms, BRAND) == brand_utility(fast, BRAND)
     assert played.terms == last.terms
+
+
+def test_a_price_under_our_target_is_never_raised_to_it() -> None:
+    """Their answer to our opening is under our target price (10.00), with a lead time shorter
+    than our ideal: we propose it back with our ideal lead time and their price. At our target
+    it would pay more than they asked and tell them the target, exactly."""
+    cheap = Terms(Decimal("9.50"), BRAND.quantity, 10, 90, 12)
+    played = play(BrandNegotiator(BRAND, 1), Wanderer(cheap), 6, brand_first=True)
+    assert all(
+        m.terms is None or m.terms.unit_price <= cheap.unit_price for m in brand_moves(played)
+    )
+    assert played.terms == replace(cheap, lead_time_days=BRAND.ideal_lead)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from negotiations.engine.guardrails import GuardrailResult
@@ -421,8 +422,9 @@ class Negotiator:
         if previous is None:
             return None
         score, best = self.scorer.score_terms, None
-        for offer in sorted(view.opponent.offers, key=score, reverse=True):
-            if score(offer) < least:
+        worths = [(score(offer), offer) for offer in view.opponent.offers]
+        for worth, offer in sorted(worths, key=itemgetter(0), reverse=True):
+            if worth < least:
                 break
             candidate = self._no_retreat(self._costless(offer), previous)
             utility = score(candidate)
@@ -431,18 +433,16 @@ class Negotiator:
         return None if best is None or best[0] == theirs else best
 
     def _costless(self, terms: Terms) -> Terms:
-        """``terms`` with every issue moved towards the opponent as far as it still scores our
-        best: a price under our ideal, a lead time or warranty past ours."""
+        """``terms`` with every non-price issue moved towards the opponent as far as it still
+        scores our best: a lead time or warranty past ours. Never the price: a buyer proposing
+        more than the supplier asked would tell it the brand's target, exactly."""
         s = self.scorer
         best = (s.lead_best, s.pay_best, s.warranty_best)
         values = [terms.lead_time_days, terms.payment_terms_days, terms.warranty_months]
         for i, direction in enumerate(self.towards_them):
             if (best[i] - values[i]) * direction > 0:
                 values[i] = int(best[i])
-        price = terms.unit_price
-        if (s.price_best - terms.price) * self.price_direction < 0:
-            price = self._round_price(s.price_best)
-        return Terms(price, terms.quantity, *values, terms.currency)
+        return Terms(terms.unit_price, terms.quantity, *values, terms.currency)
 
     def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
         model = view.opponent
