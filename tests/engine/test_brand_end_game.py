@@ -219,3 +219,33 @@ def test_the_end_game_offer_puts_lead_time_where_the_supplier_has_offered_it() -
         assert all(terms.lead_time_days == 15 for r, terms in ours.items() if r < 9)
         assert played.terms == ours[9]
         assert brand_utility(ours[9], BRAND) > 0.5
+
+
+class BeyondOurLeadLimit:
+    """A supplier that holds 14.00 with 45 days (beyond the brand's 30-day limit) until the
+    brand's lead time reaches that limit, then asks 0.50 under the brand's price, still with
+    45 days, and repeats that until the end, like a reciprocating agent waiting for a
+    concession."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        ours = [t.move.terms for t in state.history if t.side is Side.BRAND and t.move.terms]
+        reached = [o for o in ours if o.lead_time_days >= BRAND.max_lead_time_days]
+        if not reached:
+            return Move(Action.COUNTER, Terms(Decimal("14.00"), BRAND.quantity, 45, 0, 12))
+        price = reached[0].unit_price - Decimal("0.50")
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 45, 90, 12))
+
+
+def test_their_offer_that_is_our_own_inside_our_limits_is_no_floor_for_the_closing_offer() -> None:
+    """Their offer brought inside our limits, with our concessions kept, is worth no less than
+    our previous offer here (lower price, but a lead time we cannot give): as a floor it would
+    have the brand repeat an offer they already turned down on its closing offer, so a
+    supplier waiting for a concession never sees one. It is no floor there: the closing offer
+    moves towards them."""
+    played = play(BrandNegotiator(BRAND, 1), BeyondOurLeadLimit(), 10, brand_first=False)
+    offers = {t.round: t.move.terms for t in played.turns if t.side is Side.BRAND}
+    assert offers[8] is not None and offers[8].lead_time_days == BRAND.max_lead_time_days
+    closing = offers[9]  # the last offer they can answer: they open rounds
+    assert closing is not None and closing.unit_price > offers[8].unit_price
+    assert closing.lead_time_days == offers[8].lead_time_days
+    assert closing.unit_price <= BRAND.max_price

@@ -484,7 +484,7 @@ class Negotiator:
             last_own=score(view.own_offers[-1]) if view.own_offers else None,
             opponent_gain=gain,
             opponent_utility=acceptable,
-            floor=self._floor(view.opponent_standing, view, quantity),
+            floor=self._floor(view.opponent_standing, view, quantity, left == 0),
             projected_utility=projected,
             competing_utility=self._competing_utility(state),
             large_order=self._large_order(quantity),
@@ -502,10 +502,13 @@ class Negotiator:
         last_answerable = state.max_rounds - (state.history[0].side is not self.side)
         return last_answerable - state.round
 
-    def _floor(self, theirs: Terms | None, view: View, quantity: int) -> float:
+    def _floor(self, theirs: Terms | None, view: View, quantity: int, closing: bool) -> float:
         """Our reservation, or what their offer is worth brought inside our limits, if more: we
         could propose that instead (a monotone negotiator with its previous concessions
-        kept, since it never takes one back)."""
+        kept, since it never takes one back). Not on our ``closing`` offer to an opponent that
+        has not moved on each of its last two offers (one that waits for us) when that is our
+        previous offer, which they turned down: holding it there, they would never see the
+        concession they wait for."""
         nearest = self._clamped(theirs, quantity)[0] if theirs is not None else None
         if nearest is None:
             return self.scorer.reservation
@@ -513,6 +516,8 @@ class Negotiator:
             previous = self._clamped(view.own_offers[-1], quantity)[0]
             if previous is not None:
                 nearest = self._no_retreat(nearest, previous)
+                if closing and not view.opponent.steady and nearest == previous:
+                    return self.scorer.reservation
         return max(self.scorer.reservation, self.scorer.score_terms(nearest))
 
     def _plan(self, ctx: Context) -> Plan:
