@@ -44,7 +44,8 @@ class Context(NamedTuple):
     our price by the fraction the opponent last moved its own is worth to us.
     ``opponent_utility`` is what its standing offer is worth (None if none or outside the hard
     limits); ``floor`` what the nearest version of that offer inside our limits is worth (never
-    concede below it: we could propose it instead), or the reservation if higher.
+    concede below it: we could propose it instead), or the reservation if higher (the brand's
+    closing offer excepted when that version is its own previous offer, turned down).
     ``projected_utility`` is what its projected deadline offer would be worth;
     ``competing_utility`` the best competing offer (brand only).
     """
@@ -160,7 +161,8 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
 def _adaptive(ctx: Context, plan: Plan) -> Plan:
     """Time-based at ``ADAPTIVE_EXPONENT``; on the last offer the opponent can answer, with
     nothing acceptable on the table, as far as the reservation (the floors still apply: a
-    better deal elsewhere, their own offer brought inside our limits)."""
+    better deal elsewhere, their own offer brought inside our limits unless that is our own
+    previous offer)."""
     if ctx.closing:
         note = "Our last offer they can answer: as far as we can go, to close."
         return plan.then(note, target=ctx.reservation)

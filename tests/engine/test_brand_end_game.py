@@ -248,4 +248,4 @@ def test_their_offer_that_is_our_own_inside_our_limits_is_no_floor_for_the_closi
     closing = offers[9]  # the last offer they can answer: they open rounds
     assert closing is not None and closing.unit_price > offers[8].unit_price
     assert closing.lead_time_days == offers[8].lead_time_days
-    assert closing.unit_price <= BRAND.max_price
+    assert brand_utility(closing, BRAND) >= BRAND.reservation

@@ -506,9 +506,9 @@ class Negotiator:
         """Our reservation, or what their offer is worth brought inside our limits, if more: we
         could propose that instead (a monotone negotiator with its previous concessions
         kept, since it never takes one back). Not on our ``closing`` offer to an opponent that
-        has not moved on each of its last two offers (one that waits for us) when that is our
-        previous offer, which they turned down: holding it there, they would never see the
-        concession they wait for."""
+        repeated itself on one of its last two offers (or made fewer than three: one that
+        waits for us) when that is our previous offer, which they turned down: holding it
+        there, they would never see the concession they wait for."""
         nearest = self._clamped(theirs, quantity)[0] if theirs is not None else None
         if nearest is None:
             return self.scorer.reservation
