@@ -90,7 +90,7 @@ def test_an_unknown_or_gone_link_is_refused(invited, user):
 
 
 def test_connects_are_rate_limited(invited, settings):
-    settings.PROCUR_RATE_LIMIT_PORTAL_TOKEN = "2/min"
+    settings.PROCUR_RATE_LIMIT_PORTAL_TOKEN = "2/hour"
     assert connects(invited.token) and connects(invited.token)
     assert not connects(invited.token)
 

@@ -181,7 +181,7 @@ def test_a_message_to_the_supplier_that_cannot_go_says_why(
 
 
 def test_the_invitation_posts_are_rate_limited(staff_client, invited, settings):
-    settings.PROCUR_RATE_LIMIT_INTERVENTIONS = "2/min"
+    settings.PROCUR_RATE_LIMIT_INTERVENTIONS = "2/hour"
     urls = [f"/negotiations/{invited.pk}/invitation/link/"] * 2 + [
         f"/negotiations/{invited.pk}/invitation/resend/",
         f"/negotiations/{invited.pk}/to-supplier/",
