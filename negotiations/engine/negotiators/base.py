@@ -436,13 +436,14 @@ class Negotiator:
         """``terms`` with every non-price issue moved towards the opponent as far as it still
         scores our best: a lead time or warranty past ours. Never the price: a buyer proposing
         more than the supplier asked would tell it the brand's target, exactly."""
-        s = self.scorer
-        best = (s.lead_best, s.pay_best, s.warranty_best)
-        values = [terms.lead_time_days, terms.payment_terms_days, terms.warranty_months]
-        for i, direction in enumerate(self.towards_them):
-            if (best[i] - values[i]) * direction > 0:
-                values[i] = int(best[i])
-        return Terms(terms.unit_price, terms.quantity, *values, terms.currency)
+        package = (terms.lead_time_days, terms.payment_terms_days, terms.warranty_months)
+        lead, pay, warranty = (
+            _towards(value, ideal, direction)
+            for value, ideal, direction in zip(
+                package, self._ideal_package(), self.towards_them, strict=True
+            )
+        )
+        return Terms(terms.unit_price, terms.quantity, lead, pay, warranty, terms.currency)
 
     def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
         model = view.opponent
