@@ -49,7 +49,16 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
         "adaptive",
         # No hold_projection: it concedes little before its end game (e = 0.15), and the hold
         # gained it 0.003 against our temperaments but cost 0.001 against classic sellers.
-        ("keep_moving", *ALL_TACTICS),
+        # No volume_trade: its premium held the early offers of a large order at our ideal,
+        # undoing keep_moving (MiCRO sellers then stalled: 80% agreement against 95%).
+        (
+            "keep_moving",
+            "anchoring",
+            "term_trading",
+            "competitor_leverage",
+            "deadline_pressure",
+            "split_difference",
+        ),
     ),
     Profile(
         "boulware",

@@ -2,6 +2,7 @@
 
 import itertools
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -14,12 +15,14 @@ from negotiations.engine import (
     Action,
     BrandNegotiator,
     BrandPreferences,
+    Move,
     NegotiationState,
     Side,
     SupplierNegotiator,
     SupplierPreferences,
     Terms,
     Turn,
+    Weights,
     brand_utility,
     play,
     supplier_utility,
@@ -93,12 +96,15 @@ def test_brand_concessions_move_each_issue_one_way_against_classic_sellers() -> 
                 assert_each_issue_moves_one_way(offers, setting.supplier)
 
 
-def test_every_adaptive_offer_is_new() -> None:
+@pytest.mark.parametrize("quantity", [500, 1000, 2000])
+def test_every_adaptive_offer_is_new(quantity: int) -> None:
     """MiCRO and tit-for-tat suppliers only move when we do: the default profile never
-    repeats itself while it has room, even against a seller that repeats itself."""
-    setting = our_settings([(BRAND, SUPPLIER, 10, 1)])[0]
+    repeats itself while it has room, even against a seller that repeats itself, and on a
+    large order too (1,000 units or more, where a volume premium once held its early offers)."""
+    brand = replace(BRAND, quantity=quantity)
+    setting = our_settings([(brand, SUPPLIER, 10, 1)])[0]
     micro = CLASSIC_AGENTS["micro"](Side.SUPPLIER, setting.rankings()[1], seed=1)
-    offers = brand_offers(play(BrandNegotiator(BRAND, 1), micro, 10).turns)
+    offers = brand_offers(play(BrandNegotiator(brand, 1), micro, 10).turns)
     assert len(offers) >= 8
     assert len(set(offers)) == len(offers)
 
@@ -174,3 +180,24 @@ def test_a_worse_deal_agreed_elsewhere_only_caps_the_brands_concessions() -> Non
     )
     assert move.action is Action.COUNTER
     assert brand_utility(move.terms, BRAND) >= brand_utility(worse, BRAND)
+
+
+class Conceding:
+    """A supplier that comes down a little on price every round, asking for payment on order."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        price = Decimal("14.00") - Decimal("0.10") * state.round
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 30, 0, 12))
+
+
+def test_the_least_step_goes_on_price() -> None:
+    """Early on the schedule asks for little more than keep_moving's step: that step is a cent
+    or so of price, not a whole payment term (here worth several times the step to us), which
+    could not be taken back when the schedule later asked for less."""
+    brand = replace(BRAND, weights=Weights(0.75, 0.22, 0.03))
+    played = play(BrandNegotiator(brand, 1), Conceding(), 10)
+    offers = brand_offers(played.turns)[1:5]
+    assert {o.payment_terms_days for o in offers} == {90}
+    for before, after in itertools.pairwise(offers):
+        assert Decimal("0") < after.unit_price - before.unit_price <= Decimal("0.05")
+        assert brand_utility(before, brand) - brand_utility(after, brand) < 0.005

@@ -32,7 +32,7 @@ from negotiations.engine.moves import (
 )
 from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.profiles import Profile
-from negotiations.engine.strategies import STRATEGIES, Context, Plan
+from negotiations.engine.strategies import MIN_STEP, STRATEGIES, Context, Plan
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer
 
@@ -675,9 +675,10 @@ class Negotiator:
         """From ``previous``, concede down to ``target`` along the issues in order of
         efficiency: each non-price move (payment terms, lead time, warranty) worth more to the
         opponent, per unit of our utility given up, than price is, while it costs no more than
-        what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps); the rest
-        on price. Every issue only moves towards the opponent, so the offer is never worse for
-        them than ``previous`` and a reader sees each issue move one way."""
+        what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps, but not
+        for a concession of ``MIN_STEP`` or less); the rest on price. Every issue only moves
+        towards the opponent, so the offer is never worse for them than ``previous`` and a
+        reader sees each issue move one way."""
         s, theirs = self.scorer, view.opponent_standing
         est = self._estimate_opponent(view.opponent) if view.opponent.offers else s
         lead, pay, warranty = (
@@ -711,7 +712,10 @@ class Negotiator:
                     m for m in moves if m[1] <= left + LUMP_TOLERANCE
                 ]
             else:
-                usable = [m for m in moves if m[0] > price_rate and m[1] <= left + LUMP_TOLERANCE]
+                # The least step (``MIN_STEP``, keep_moving's) goes on price: a whole payment
+                # term would give up several times what was asked.
+                lump = LUMP_TOLERANCE if left > MIN_STEP + 1e-9 else 0.0
+                usable = [m for m in moves if m[0] > price_rate and m[1] <= left + lump]
             if not usable:
                 break
             _, cost, issue, value = max(usable)
