@@ -51,14 +51,7 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
         # gained it 0.003 against our temperaments but cost 0.001 against classic sellers.
         # No volume_trade: its premium held the early offers of a large order at our ideal,
         # undoing keep_moving (MiCRO sellers then stalled: 80% agreement against 95%).
-        (
-            "keep_moving",
-            "anchoring",
-            "term_trading",
-            "competitor_leverage",
-            "deadline_pressure",
-            "split_difference",
-        ),
+        ("keep_moving", *(t for t in ALL_TACTICS if t != "volume_trade")),
     ),
     Profile(
         "boulware",

@@ -191,9 +191,9 @@ class Conceding:
 
 
 def test_the_least_step_goes_on_price() -> None:
-    """Early on the schedule asks for little more than keep_moving's step: that step is a cent
-    or so of price, not a whole payment term (here worth several times the step to us), which
-    could not be taken back when the schedule later asked for less."""
+    """Early on the schedule asks for less than keep_moving's step (MIN_STEP), so that step is
+    all we concede: a cent of price, not a whole payment term (here several times the step),
+    which would overshoot and could not be taken back."""
     brand = replace(BRAND, weights=Weights(0.75, 0.22, 0.03))
     played = play(BrandNegotiator(brand, 1), Conceding(), 10)
     offers = brand_offers(played.turns)[1:5]

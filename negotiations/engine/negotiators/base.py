@@ -675,10 +675,10 @@ class Negotiator:
         """From ``previous``, concede down to ``target`` along the issues in order of
         efficiency: each non-price move (payment terms, lead time, warranty) worth more to the
         opponent, per unit of our utility given up, than price is, while it costs no more than
-        what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps, but not
-        for a concession of ``MIN_STEP`` or less); the rest on price. Every issue only moves
-        towards the opponent, so the offer is never worse for them than ``previous`` and a
-        reader sees each issue move one way."""
+        what is left to concede (plus ``LUMP_TOLERANCE``: those issues move in steps, except
+        when what is left is ``MIN_STEP`` or less and price can make it); the rest on price.
+        Every issue only moves towards the opponent, so the offer is never worse for them than
+        ``previous`` and a reader sees each issue move one way."""
         s, theirs = self.scorer, view.opponent_standing
         est = self._estimate_opponent(view.opponent) if view.opponent.offers else s
         lead, pay, warranty = (
@@ -712,8 +712,8 @@ class Negotiator:
                     m for m in moves if m[1] <= left + LUMP_TOLERANCE
                 ]
             else:
-                # The least step (``MIN_STEP``, keep_moving's) goes on price: a whole payment
-                # term would give up several times what was asked.
+                # At most the least step (``MIN_STEP``) left: it goes on price, whatever the
+                # profile; a whole payment term would give up several times what was asked.
                 lump = LUMP_TOLERANCE if left > MIN_STEP + 1e-9 else 0.0
                 usable = [m for m in moves if m[0] > price_rate and m[1] <= left + lump]
             if not usable:
