@@ -436,13 +436,7 @@ class Negotiator:
         """``terms`` with every non-price issue moved towards the opponent as far as it still
         scores our best: a lead time or warranty past ours. Never the price: a buyer proposing
         more than the supplier asked would tell it the brand's target, exactly."""
-        package = (terms.lead_time_days, terms.payment_terms_days, terms.warranty_months)
-        lead, pay, warranty = (
-            _towards(value, ideal, direction)
-            for value, ideal, direction in zip(
-                package, self._ideal_package(), self.towards_them, strict=True
-            )
-        )
+        lead, pay, warranty = self._ideal_package(terms)
         return Terms(terms.unit_price, terms.quantity, lead, pay, warranty, terms.currency)
 
     def _context(self, state: NegotiationState, view: View, t: float, quantity: int) -> Context:
