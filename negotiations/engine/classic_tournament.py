@@ -21,7 +21,14 @@ from dataclasses import dataclass, field, replace
 from negotiations.engine.analysis import frontier_distance, zopa_exists
 from negotiations.engine.arena import Negotiates, play
 from negotiations.engine.classic import CLASSIC_AGENTS, Ranking
-from negotiations.engine.domains import Setting, discrete_settings, generate_scenarios, our_settings
+from negotiations.engine.domains import (
+    ROBUSTNESS_SHAPES,
+    DiscreteShape,
+    Setting,
+    discrete_settings,
+    generate_scenarios,
+    our_settings,
+)
 from negotiations.engine.moves import Move, NegotiationState, Side
 from negotiations.engine.negotiators import BrandNegotiator
 from negotiations.engine.profiles import BRAND_PROFILES, DEFAULT_BRAND_PROFILE
@@ -30,6 +37,9 @@ from negotiations.engine.terms import Terms
 FULL_CLASSIC = 40
 QUICK_CLASSIC = 4
 """Settings per domain (each: 12 buyers x 8 sellers x 2 opening orders)."""
+ROBUSTNESS_SETTINGS = 60
+"""Settings per robustness shape (each: 9 buyers x 8 sellers x 2 opening orders)."""
+ROBUSTNESS_SEED = 99
 BRAND_ROWS = tuple(p for p in BRAND_PROFILES if p != "naive_split")
 CLASSIC_ROWS = tuple(f"classic {name}" for name in CLASSIC_AGENTS)
 
@@ -93,15 +103,27 @@ class DomainReport:
     def seller_agreement(self, row: str, seller: str) -> float:
         return self.rows[row].agreement([i for i in self.agreeable if i[1] == seller])
 
+    def weakest_seller(self, row: str) -> tuple[str, float]:
+        """The seller ``row`` agrees with least often, and that agreement rate."""
+        rates = {s: self.seller_agreement(row, s) for s in CLASSIC_AGENTS}
+        weakest = min(rates, key=lambda s: rates[s])
+        return weakest, rates[weakest]
+
     @property
     def decisions_per_second(self) -> float:
-        rows = [self.rows[n] for n in BRAND_ROWS]
+        rows = [self.rows[n] for n in BRAND_ROWS if n in self.rows]
         seconds = sum(r.seconds for r in rows)
         return sum(r.decisions for r in rows) / seconds if seconds else 0.0
 
 
-def run_classic(domain: str, settings: Iterable[Setting]) -> DomainReport:
-    rows = {name: BuyerRow(name) for name in (*BRAND_ROWS, *CLASSIC_ROWS)}
+def run_classic(
+    domain: str,
+    settings: Iterable[Setting],
+    buyers: tuple[str, ...] = (*BRAND_ROWS, *CLASSIC_ROWS),
+) -> DomainReport:
+    """Every buyer in ``buyers`` (brand profiles and ``CLASSIC_ROWS``, which every report
+    needs) against every classic seller on every setting, with both opening orders."""
+    rows = {name: BuyerRow(name) for name in buyers}
     count = 0
     for setting in settings:
         count += 1
@@ -170,13 +192,11 @@ def format_classic(report: DomainReport) -> str:
         "|---|---|---|---|---|---|",
     ]
     for name, row in report.rows.items():
-        per_seller = {s: report.seller_agreement(name, s) for s in CLASSIC_AGENTS}
-        weakest = min(per_seller, key=lambda s: per_seller[s])
+        weakest, rate = report.weakest_seller(name)
         label = f"**{name}** (default)" if name == DEFAULT_BRAND_PROFILE else name
         lines.append(
             f"| {label} | {row.mean_utility(instances):.3f} | {row.agreement(instances):.1%} "
-            f"| {weakest} {per_seller[weakest]:.0%} | {row.pareto:.3f} "
-            f"| {row.under_reservation} |"
+            f"| {weakest} {rate:.0%} | {row.pareto:.3f} | {row.under_reservation} |"
         )
     default = report.rows[DEFAULT_BRAND_PROFILE]
     margin = default.mean_utility(instances) - best.mean_utility(instances)
@@ -201,3 +221,40 @@ def classic_reports(settings: int, seed: int = 7) -> dict[str, DomainReport]:
         "discrete": run_classic("discrete", discrete_settings(settings, seed + 4)),
         "ours": run_classic("ours", our_settings(ours, seed + 6)),
     }
+
+
+def robustness_reports(
+    settings: int = ROBUSTNESS_SETTINGS, seed: int = ROBUSTNESS_SEED
+) -> list[tuple[DiscreteShape, DomainReport]]:
+    """The default profile and the classic buyers on ``settings`` settings of each discrete
+    shape in ``ROBUSTNESS_SHAPES``."""
+    buyers = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
+    return [
+        (shape, run_classic(shape.name, discrete_settings(settings, seed, shape), buyers))
+        for shape in ROBUSTNESS_SHAPES
+    ]
+
+
+def format_robustness(reports: list[tuple[DiscreteShape, DomainReport]], seed: int) -> str:
+    count = reports[0][1].settings if reports else 0
+    lines = [
+        f"Robustness: the default profile ({DEFAULT_BRAND_PROFILE}) on discrete domains shaped "
+        f"unlike the bench's, one range changed at a time ({count} settings each, seed {seed}).",
+        "",
+        "| discrete shape | default buyer U | margin over the best classic buyer "
+        "| agreement (lowest seller) | Pareto dist | deals under reservation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for shape, report in reports:
+        instances = report.agreeable
+        default, best = report.rows[DEFAULT_BRAND_PROFILE], report.best_classic()
+        utility = default.mean_utility(instances)
+        margin = utility - best.mean_utility(instances)
+        weakest, rate = report.weakest_seller(DEFAULT_BRAND_PROFILE)
+        under = sum(row.under_reservation for row in report.rows.values())
+        lines.append(
+            f"| {shape.name} | {utility:.3f} | {margin:+.3f} ({best.name}) "
+            f"| {default.agreement(instances):.1%} ({weakest} {rate:.0%}) "
+            f"| {default.pareto:.3f} | {under} |"
+        )
+    return "\n".join(lines)

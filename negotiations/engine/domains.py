@@ -3,7 +3,9 @@
 - **discrete**: a textbook multi-issue domain. A price grid, a list of lead times and our
   payment terms; linear utilities over the whole domain for both sides (each side's best value
   of an issue scores 1, the other side's best scores 0), random issue weights, a reservation
-  value for each side, 20 rounds.
+  value for each side, 20 rounds. The ranges these are drawn from are a :class:`DiscreteShape`;
+  ``ROBUSTNESS_SHAPES`` changes one at a time (more or fewer rounds, higher reservations, other
+  grids and weights).
 - **ours**: Procur's own domain (``tournament.generate_scenarios``, the scenarios that have a
   zone of agreement): continuous prices inside each side's hard limits, the quote's lead-time
   limit, warranty; plus a reservation value for each side and random supplier weights. The
@@ -127,30 +129,69 @@ class Setting:
         )
 
 
-def discrete_settings(count: int, seed: int = 11) -> list[Setting]:
+@dataclass(frozen=True)
+class DiscreteShape:
+    """The ranges the discrete domain draws a setting from. The default is the bench's; the
+    robustness shapes (:data:`ROBUSTNESS_SHAPES`) each change one of them."""
+
+    name: str = "the bench's"
+    rounds: int = DISCRETE_ROUNDS
+    reservations: tuple[float, float] = (0.0, 0.35)
+    """Each side's reservation value, drawn from this range."""
+    price_steps: tuple[int, int] = (8, 15)
+    price_spread: tuple[float, float] = (1.15, 1.6)
+    """The highest price of the grid as a multiple of the lowest."""
+    lead_times: tuple[int, int] = (3, 6)
+    """How many of ``LEAD_TIME_CHOICES`` a setting offers."""
+    quantities: tuple[int, ...] = (100, 500, 1000, 5000)
+    supplier_payment: tuple[int, ...] = (0, 0, 30)
+    """The supplier's preferred payment terms, drawn from these."""
+    buyer_price_weight: tuple[float, float] = (0.35, 0.75)
+    seller_price_weight: tuple[float, float] = (0.3, 0.75)
+
+
+DISCRETE = DiscreteShape()
+ROBUSTNESS_SHAPES = (
+    DISCRETE,
+    DiscreteShape("every order 5,000 units", quantities=(5000,)),
+    DiscreteShape("10 rounds", rounds=10),
+    DiscreteShape("40 rounds", rounds=40),
+    DiscreteShape("reservations 0.2-0.6", reservations=(0.2, 0.6)),
+    DiscreteShape("20-40 prices", price_steps=(20, 40)),
+    DiscreteShape("4-6 prices, 2-3 lead times", price_steps=(4, 6), lead_times=(2, 3)),
+    DiscreteShape("prices spread 1.6-3x", price_spread=(1.6, 3.0)),
+    DiscreteShape("supplier prefers any payment term", supplier_payment=PAYMENT_TERMS_DAYS),
+    DiscreteShape("buyer price weight 0.15-0.45", buyer_price_weight=(0.15, 0.45)),
+    DiscreteShape("seller price weight 0.6-0.95", seller_price_weight=(0.6, 0.95)),
+)
+"""The bench's discrete domain and shapes unlike it, one range changed at a time: what the
+default profile's margin over the classic buyers looks like on a domain we have not tuned on."""
+
+
+def discrete_settings(count: int, seed: int = 11, shape: DiscreteShape = DISCRETE) -> list[Setting]:
     rng = random.Random(seed)
-    return [_discrete(rng, seed * 100_019 + i) for i in range(count)]
+    return [_discrete(rng, seed * 100_019 + i, shape) for i in range(count)]
 
 
 def _weights(rng: random.Random, price: tuple[float, float]) -> Weights:
     return Weights(rng.uniform(*price), rng.uniform(0.1, 0.4), rng.uniform(0.05, 0.3))
 
 
-def _discrete(rng: random.Random, seed: int) -> Setting:
+def _discrete(rng: random.Random, seed: int, shape: DiscreteShape) -> Setting:
     low = rng.uniform(1, 100)
-    high = low * rng.uniform(1.15, 1.6)
-    steps = rng.randint(8, 15)
+    high = low * rng.uniform(*shape.price_spread)
+    steps = rng.randint(*shape.price_steps)
     prices = sorted({money(low + (high - low) * k / (steps - 1)) for k in range(steps)})
-    leads = sorted(rng.sample(LEAD_TIME_CHOICES, rng.randint(3, 6)))
-    quantity = rng.choice((100, 500, 1000, 5000))
+    leads = sorted(rng.sample(LEAD_TIME_CHOICES, rng.randint(*shape.lead_times)))
+    quantity = rng.choice(shape.quantities)
     brand = BrandPreferences(
         quantity=quantity,
         target_price=prices[0],
         max_price=prices[-1],
         max_lead_time_days=leads[-1],
         ideal_lead_time_days=leads[0],
-        weights=_weights(rng, (0.35, 0.75)),
-        reservation=rng.uniform(0.0, 0.35),
+        weights=_weights(rng, shape.buyer_price_weight),
+        reservation=rng.uniform(*shape.reservations),
         target_warranty_months=12,
     )
     supplier = SupplierPreferences(
@@ -158,10 +199,10 @@ def _discrete(rng: random.Random, seed: int) -> Setting:
         list_price=prices[-1],
         fastest_lead_time_days=leads[0],
         comfortable_lead_time_days=leads[-1],
-        preferred_payment_terms_days=rng.choice((0, 0, 30)),
+        preferred_payment_terms_days=rng.choice(shape.supplier_payment),
         capacity=quantity * 10,
-        weights=_weights(rng, (0.3, 0.75)),
-        reservation=rng.uniform(0.0, 0.35),
+        weights=_weights(rng, shape.seller_price_weight),
+        reservation=rng.uniform(*shape.reservations),
         standard_warranty_months=12,
         max_warranty_months=12,
     )
@@ -171,7 +212,7 @@ def _discrete(rng: random.Random, seed: int) -> Setting:
         for lead in leads
         for pay in PAYMENT_TERMS_DAYS
     )
-    setting = Setting("discrete", brand, supplier, outcomes, (), DISCRETE_ROUNDS, seed)
+    setting = Setting("discrete", brand, supplier, outcomes, (), shape.rounds, seed)
     buyer, seller = setting.buyer_utility(), setting.seller_utility()
     points = [(buyer(o) or 0.0, seller(o) or 0.0) for o in outcomes]
     return replace(setting, front=frontier(points))

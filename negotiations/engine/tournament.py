@@ -1,11 +1,13 @@
 """Tournament benchmark: ``python -m negotiations.engine.tournament [--quick] [--scenarios N]
-[--classic N]``.
+[--classic N] [--robustness [N]]``.
 
 Two tournaments. The first generates procurement scenarios (about half with a zone of
 agreement), plays every brand profile against every supplier temperament on each, plus the
 naive split-the-difference baseline, and prints one row per brand profile. The second
 (``classic_tournament.py``) plays the brand profiles and the classic agents as buyers against
-the classic agents as sellers, on a discrete domain and on ours.
+the classic agents as sellers, on a discrete domain and on ours; with ``--robustness`` the
+default profile and the classic buyers also play discrete domains of other shapes
+(``domains.ROBUSTNESS_SHAPES``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from negotiations.engine.analysis import nash_point, pareto_distance, zopa_exist
 from negotiations.engine.classic_tournament import (
     FULL_CLASSIC,
     QUICK_CLASSIC,
+    ROBUSTNESS_SEED,
+    ROBUSTNESS_SETTINGS,
     classic_reports,
     format_classic,
+    format_robustness,
+    robustness_reports,
 )
 from negotiations.engine.domains import Scenario, generate_scenarios
 from negotiations.engine.guardrails import brand_limit_violations, supplier_limit_violations
@@ -214,6 +220,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenarios", type=int, default=None)
     parser.add_argument("--classic", type=int, default=None, help="classic settings per domain")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--robustness",
+        type=int,
+        nargs="?",
+        const=ROBUSTNESS_SETTINGS,
+        metavar="N",
+        help="also play the default profile on the discrete robustness shapes, N settings "
+        f"each (default {ROBUSTNESS_SETTINGS}, seed {ROBUSTNESS_SEED})",
+    )
     args = parser.parse_args(argv)
     count = args.scenarios or (QUICK_SCENARIOS if args.quick else FULL_SCENARIOS)
     report = run_tournament(generate_scenarios(count, args.seed))
@@ -222,6 +237,9 @@ def main(argv: list[str] | None = None) -> None:
     for report_ in classic_reports(settings, args.seed).values():
         print()
         print(format_classic(report_))
+    if args.robustness:
+        print()
+        print(format_robustness(robustness_reports(args.robustness), ROBUSTNESS_SEED))
 
 
 if __name__ == "__main__":
