@@ -4,8 +4,8 @@
   payment terms; linear utilities over the whole domain for both sides (each side's best value
   of an issue scores 1, the other side's best scores 0), random issue weights, a reservation
   value for each side, 20 rounds. The ranges these are drawn from are a :class:`DiscreteShape`;
-  ``ROBUSTNESS_SHAPES`` changes one at a time (more or fewer rounds, higher reservations, other
-  grids and weights).
+  ``ROBUSTNESS_SHAPES`` changes one feature at a time (more or fewer rounds, higher
+  reservations, other grids and weights).
 - **ours**: Procur's own domain (``tournament.generate_scenarios``, the scenarios that have a
   zone of agreement): continuous prices inside each side's hard limits, the quote's lead-time
   limit, warranty; plus a reservation value for each side and random supplier weights. The
@@ -131,23 +131,35 @@ class Setting:
 
 @dataclass(frozen=True)
 class DiscreteShape:
-    """The ranges the discrete domain draws a setting from. The default is the bench's; the
-    robustness shapes (:data:`ROBUSTNESS_SHAPES`) each change one of them."""
+    """The ranges the discrete domain draws a setting from (each pair is a low and a high
+    bound). The default is the bench's; the robustness shapes (:data:`ROBUSTNESS_SHAPES`) each
+    change one feature of it."""
 
     name: str = "the bench's"
     rounds: int = DISCRETE_ROUNDS
+    """The rounds of every negotiation."""
     reservations: tuple[float, float] = (0.0, 0.35)
-    """Each side's reservation value, drawn from this range."""
+    """Each side's reservation value."""
     price_steps: tuple[int, int] = (8, 15)
+    """How many prices the grid has (at least 2; rounding to cents may merge a few)."""
     price_spread: tuple[float, float] = (1.15, 1.6)
     """The highest price of the grid as a multiple of the lowest."""
     lead_times: tuple[int, int] = (3, 6)
     """How many of ``LEAD_TIME_CHOICES`` a setting offers."""
     quantities: tuple[int, ...] = (100, 500, 1000, 5000)
+    """The order sizes, one drawn per setting."""
     supplier_payment: tuple[int, ...] = (0, 0, 30)
-    """The supplier's preferred payment terms, drawn from these."""
+    """The supplier's preferred payment terms, one drawn per setting."""
     buyer_price_weight: tuple[float, float] = (0.35, 0.75)
+    """The buyer's price weight before normalising (lead time 0.1-0.4, payment 0.05-0.3)."""
     seller_price_weight: tuple[float, float] = (0.3, 0.75)
+    """The seller's, likewise."""
+
+    def __post_init__(self) -> None:
+        if self.price_steps[0] < 2 or not 1 <= self.lead_times[0] <= self.lead_times[1]:
+            raise ValueError(f"{self.name}: a grid needs 2 prices and 1 lead time at least")
+        if self.lead_times[1] > len(LEAD_TIME_CHOICES) or not self.quantities:
+            raise ValueError(f"{self.name}: more lead times than choices, or no order size")
 
 
 DISCRETE = DiscreteShape()
@@ -164,11 +176,13 @@ ROBUSTNESS_SHAPES = (
     DiscreteShape("buyer price weight 0.15-0.45", buyer_price_weight=(0.15, 0.45)),
     DiscreteShape("seller price weight 0.6-0.95", seller_price_weight=(0.6, 0.95)),
 )
-"""The bench's discrete domain and shapes unlike it, one range changed at a time: what the
-default profile's margin over the classic buyers looks like on a domain we have not tuned on."""
+"""The bench's discrete domain and shapes unlike it, one feature changed at a time (the grid's
+size is one): what the default profile's margin over the classic buyers looks like on a domain
+we have not tuned on."""
 
 
 def discrete_settings(count: int, seed: int = 11, shape: DiscreteShape = DISCRETE) -> list[Setting]:
+    """``count`` settings drawn from ``shape``'s ranges; the same for the same seed."""
     rng = random.Random(seed)
     return [_discrete(rng, seed * 100_019 + i, shape) for i in range(count)]
 

@@ -222,12 +222,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--robustness",
-        type=int,
+        type=_positive,
         nargs="?",
         const=ROBUSTNESS_SETTINGS,
         metavar="N",
         help="also play the default profile on the discrete robustness shapes, N settings "
-        f"each (default {ROBUSTNESS_SETTINGS}, seed {ROBUSTNESS_SEED})",
+        f"each (default {ROBUSTNESS_SETTINGS}; always seed {ROBUSTNESS_SEED}, whatever --seed)",
     )
     args = parser.parse_args(argv)
     count = args.scenarios or (QUICK_SCENARIOS if args.quick else FULL_SCENARIOS)
@@ -237,9 +237,17 @@ def main(argv: list[str] | None = None) -> None:
     for report_ in classic_reports(settings, args.seed).values():
         print()
         print(format_classic(report_))
-    if args.robustness:
+    if args.robustness is not None:
         print()
-        print(format_robustness(robustness_reports(args.robustness), ROBUSTNESS_SEED))
+        reports = robustness_reports(args.robustness, ROBUSTNESS_SEED)
+        print(format_robustness(reports, ROBUSTNESS_SEED))
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 if __name__ == "__main__":

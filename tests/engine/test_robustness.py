@@ -1,8 +1,12 @@
 """The robustness shapes: discrete domains that change one of the bench's ranges, and the
 bench's ``--robustness`` table over them."""
 
+from decimal import Decimal
+
 import pytest
 
+from negotiations.engine import classic_tournament, tournament
+from negotiations.engine.classic import CLASSIC_AGENTS
 from negotiations.engine.classic_tournament import CLASSIC_ROWS, robustness_reports
 from negotiations.engine.domains import (
     DISCRETE,
@@ -12,16 +16,32 @@ from negotiations.engine.domains import (
     discrete_settings,
 )
 from negotiations.engine.profiles import DEFAULT_BRAND_PROFILE
-from negotiations.engine.tournament import main
 
 
 def within(value: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] <= value <= bounds[1]
 
 
-def test_the_default_shape_is_the_benchs_discrete_domain() -> None:
+def test_the_default_shape_draws_the_settings_the_bench_always_drew() -> None:
+    """Recorded from the generator before shapes existed: the bench's figures still hold."""
     assert ROBUSTNESS_SHAPES[0] == DISCRETE
-    assert discrete_settings(5, 3, DISCRETE) == discrete_settings(5, 3)
+    drawn = [
+        (
+            min(o.unit_price for o in s.outcomes),
+            max(o.unit_price for o in s.outcomes),
+            sorted({o.lead_time_days for o in s.outcomes}),
+            s.quantity,
+            s.supplier.preferred_payment_terms_days,
+            round(s.brand.reservation, 6),
+            round(s.supplier.weights.price, 6),
+        )
+        for s in discrete_settings(3, 11)
+    ]
+    assert drawn == [
+        (Decimal("45.79"), Decimal("64.19"), [7, 10, 14, 28, 45, 60], 500, 30, 0.283376, 0.585504),
+        (Decimal("74.15"), Decimal("106.97"), [3, 10, 60], 500, 0, 0.206836, 0.533606),
+        (Decimal("46.28"), Decimal("59.01"), [3, 10, 14, 21, 28], 100, 30, 0.335315, 0.300245),
+    ]
 
 
 @pytest.mark.parametrize("shape", ROBUSTNESS_SHAPES, ids=lambda s: s.name)
@@ -46,27 +66,56 @@ def test_every_setting_of_a_shape_is_drawn_from_its_ranges(shape: DiscreteShape)
 
 def test_a_shape_changes_what_its_name_says() -> None:
     shapes = {shape.name: shape for shape in ROBUSTNESS_SHAPES}
-    long_ = discrete_settings(10, 5, shapes["40 rounds"])
-    assert {s.max_rounds for s in long_} == {40}
-    assert {s.max_rounds for s in discrete_settings(10, 5)} == {20}
     many = discrete_settings(40, 5, shapes["supplier prefers any payment term"])
     assert {s.supplier.preferred_payment_terms_days for s in many} - {0, 30}
+    fine = discrete_settings(10, 5, shapes["20-40 prices"])
+    assert max(len({o.unit_price for o in s.outcomes}) for s in fine) > DISCRETE.price_steps[1]
 
 
-def test_the_robustness_report_plays_the_default_and_the_classic_buyers_on_every_shape() -> None:
-    reports = robustness_reports(settings=1)
+def test_a_shape_without_a_grid_is_refused() -> None:
+    with pytest.raises(ValueError, match="2 prices"):
+        DiscreteShape("one price", price_steps=(1, 1))
+    with pytest.raises(ValueError, match="more lead times"):
+        DiscreteShape("too many leads", lead_times=(3, len(LEAD_TIME_CHOICES) + 1))
+
+
+def test_the_robustness_report_plays_the_default_and_the_classic_buyers_on_every_shape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    drawn = []
+
+    def recording(count: int, seed: int, shape: DiscreteShape) -> list:
+        drawn.append((count, seed, shape))
+        return discrete_settings(count, seed, shape)
+
+    monkeypatch.setattr(classic_tournament, "discrete_settings", recording)
+    reports = robustness_reports(settings=1, seed=4)
+    assert drawn == [(1, 4, shape) for shape in ROBUSTNESS_SHAPES]
     assert [shape for shape, _ in reports] == list(ROBUSTNESS_SHAPES)
     for shape, report in reports:
         assert report.settings == 1
         assert list(report.rows) == [DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS], shape.name
         default = report.rows[DEFAULT_BRAND_PROFILE]
-        assert len(default.results) == 16  # 8 sellers x 2 opening orders
+        assert len(default.results) == 2 * len(CLASSIC_AGENTS)  # both opening orders
         assert all(row.under_reservation == 0 for row in report.rows.values()), shape.name
 
 
-def test_the_bench_prints_the_robustness_table_when_asked(capsys: pytest.CaptureFixture) -> None:
+def test_the_bench_prints_the_robustness_table_when_asked(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main = tournament.main
     main(["--scenarios", "2", "--classic", "1"])
     assert "Robustness" not in capsys.readouterr().out
+    asked = []
+    monkeypatch.setattr(
+        tournament, "robustness_reports", lambda n, seed: asked.append((n, seed)) or []
+    )
+    main(["--scenarios", "2", "--classic", "1", "--robustness"])
+    assert asked == [(classic_tournament.ROBUSTNESS_SETTINGS, classic_tournament.ROBUSTNESS_SEED)]
+    with pytest.raises(SystemExit):
+        main(["--scenarios", "2", "--robustness", "0"])
+    monkeypatch.undo()
+    capsys.readouterr()
     main(["--scenarios", "2", "--classic", "1", "--robustness", "1"])
     out = capsys.readouterr().out
     table = out[out.index("Robustness:") :].splitlines()
