@@ -103,6 +103,12 @@ class DomainReport:
     def seller_agreement(self, row: str, seller: str) -> float:
         return self.rows[row].agreement([i for i in self.agreeable if i[1] == seller])
 
+    def margin(self, row: str = DEFAULT_BRAND_PROFILE) -> tuple[float, BuyerRow]:
+        """``row``'s mean utility over :attr:`agreeable` less the best classic buyer's, and
+        that buyer."""
+        instances, best = self.agreeable, self.best_classic()
+        return self.rows[row].mean_utility(instances) - best.mean_utility(instances), best
+
     def weakest_seller(self, row: str) -> tuple[str, float]:
         """The seller ``row`` agrees with least often, and that agreement rate."""
         rates = {s: self.seller_agreement(row, s) for s in CLASSIC_AGENTS}
@@ -181,7 +187,7 @@ def _result(setting: Setting, terms: Terms | None) -> Result:
 
 def format_classic(report: DomainReport) -> str:
     instances = report.agreeable
-    best = report.best_classic()
+    margin, best = report.margin()
     lines = [
         f"Classic tournament, {report.domain} domain: {report.settings} settings x "
         f"{len(CLASSIC_AGENTS)} classic sellers x 2 opening orders; {len(instances)} instances "
@@ -198,8 +204,6 @@ def format_classic(report: DomainReport) -> str:
             f"| {label} | {row.mean_utility(instances):.3f} | {row.agreement(instances):.1%} "
             f"| {weakest} {rate:.0%} | {row.pareto:.3f} | {row.under_reservation} |"
         )
-    default = report.rows[DEFAULT_BRAND_PROFILE]
-    margin = default.mean_utility(instances) - best.mean_utility(instances)
     lines += [
         "",
         f"Default profile vs the best classic buyer ({best.name}): {margin:+.3f}. "
@@ -249,10 +253,9 @@ def format_robustness(reports: list[tuple[DiscreteShape, DomainReport]], seed: i
         "|---|---|---|---|---|---|",
     ]
     for shape, report in reports:
-        instances = report.agreeable
-        default, best = report.rows[DEFAULT_BRAND_PROFILE], report.best_classic()
+        instances, default = report.agreeable, report.rows[DEFAULT_BRAND_PROFILE]
+        margin, best = report.margin()
         utility = default.mean_utility(instances)
-        margin = utility - best.mean_utility(instances)
         weakest, rate = report.weakest_seller(DEFAULT_BRAND_PROFILE)
         under = sum(row.under_reservation for row in report.rows.values())
         lines.append(
