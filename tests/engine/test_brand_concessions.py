@@ -183,10 +183,14 @@ def test_a_worse_deal_agreed_elsewhere_only_caps_the_brands_concessions() -> Non
 
 
 class Conceding:
-    """A supplier that comes down a little on price every round, asking for payment on order."""
+    """A supplier that comes down ``step`` on price every round from 14.00, asking for payment
+    on order."""
+
+    def __init__(self, step: str = "0.10") -> None:
+        self.step = Decimal(step)
 
     def respond(self, state: NegotiationState) -> Move:
-        price = Decimal("14.00") - Decimal("0.10") * state.round
+        price = Decimal("14.00") - self.step * state.round
         return Move(Action.COUNTER, Terms(price, BRAND.quantity, 30, 0, 12))
 
 
@@ -201,3 +205,18 @@ def test_the_least_step_goes_on_price() -> None:
     for before, after in itertools.pairwise(offers):
         assert Decimal("0") < after.unit_price - before.unit_price <= Decimal("0.05")
         assert brand_utility(before, brand) - brand_utility(after, brand) < 0.005
+
+
+def test_price_waits_for_a_payment_step_worth_more_to_them() -> None:
+    """Payment terms cost this brand a third of what price does and, to a supplier asking for
+    payment on order, are worth more than price per unit of ours. Over 40 rounds the steady
+    (linear) profile concedes less a round than a payment step costs: price waits, moving by
+    the least step, until the step fits, instead of spending the price range first (before,
+    payment terms first moved once price had reached the 12.00 limit)."""
+    brand = replace(BRAND, weights=Weights(0.6, 0.2, 0.2), profile="balanced")
+    offers = brand_offers(play(BrandNegotiator(brand, 1), Conceding("0.05"), 40).turns)
+    first = next(i for i, o in enumerate(offers) if o.payment_terms_days < 90)
+    assert first < 5
+    assert offers[first].unit_price <= brand.target_price + Decimal("0.05")
+    assert max(o.unit_price for o in offers[first:]) == brand.max_price
+    assert_each_issue_moves_one_way(offers[1:], SUPPLIER)

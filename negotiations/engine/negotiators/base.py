@@ -46,6 +46,11 @@ STALL_FROM = 0.6
 LUMP_TOLERANCE = 0.02
 """How far past its target a single step on an issue that moves in steps (payment terms) may
 take a concession, when that step is worth more to the opponent than price is."""
+WAIT_FOR_STEP = 2.0
+"""How many times more a step on another issue must be worth to the opponent than price, per
+unit of our utility, for price to wait for it (move by the least step) while that step costs
+more than the concession asks for (not in the last ``WAIT_ROUNDS`` rounds)."""
+WAIT_ROUNDS = 2
 PROBE = "pareto_probe"
 PROBE_GAIN = 0.01
 """Least gain in our utility for which we propose their offer with our payment terms and
@@ -75,6 +80,8 @@ class View(NamedTuple):
     closed: bool
     opponent_best: float = 0.0
     """The most any of their offers is worth to us, inside our limits or not."""
+    rounds_left: int = 0
+    """Rounds after this one (each brings one more offer of ours)."""
 
 
 @lru_cache(maxsize=4096)
@@ -208,6 +215,7 @@ class Negotiator:
             opponent_last=self._last,
             closed=bool(history) and history[-1].move.action in CLOSING_ACTIONS,
             opponent_best=self._opponent_best,
+            rounds_left=state.max_rounds - state.round,
         )
 
     def _acceptable(self, terms: Terms | None, quantity: int) -> float | None:
@@ -695,6 +703,7 @@ class Negotiator:
         ask = est.price_best
         cap = ask if (ask - s.price_worst) * self.price_direction > 0 else s.price_worst
         price_room = s.price_part(previous.price) - s.price_part(cap)
+        unmoved = (lead, pay, warranty)
         while left > 1e-9:
             short = price_room < left - 1e-9  # price alone cannot get there
             moves = self._moves((lead, pay, warranty), est, theirs)
@@ -711,6 +720,8 @@ class Negotiator:
                 lump = LUMP_TOLERANCE if left > MIN_STEP + 1e-9 else 0.0
                 usable = [m for m in moves if m[0] > price_rate and m[1] <= left + lump]
             if not usable:
+                if not short and (lead, pay, warranty) == unmoved:
+                    target = self._wait_for_step(target, previous, moves, price_rate, view)
                 break
             _, cost, issue, value = max(usable)
             left -= cost
@@ -740,6 +751,27 @@ class Negotiator:
             if (float(step) - cap) * self.price_direction >= 0:
                 rounded = step
         return Terms(rounded, previous.quantity, lead, pay, warranty, previous.currency)
+
+    def _wait_for_step(
+        self,
+        target: float,
+        previous: Terms,
+        moves: list[tuple[float, float, int, int]],
+        price_rate: float,
+        view: View,
+    ) -> float:
+        """The target of a concession that nothing but price fits: ``target``, unless a step on
+        another issue worth ``WAIT_FOR_STEP`` times more to them than price (per unit of our
+        utility) costs more than is left to give. Then a monotone negotiator moves price by the
+        least step (``MIN_STEP``) until the target comes down to that step: spending on price
+        first would give them, at the same cost to us, a fraction of what the step gives, and no
+        issue moves back to make up for it. Not in the last ``WAIT_ROUNDS`` rounds, when the
+        target may no longer reach the step."""
+        if not self.monotone or view.rounds_left < WAIT_ROUNDS:
+            return target
+        if not any(m[0] > WAIT_FOR_STEP * price_rate for m in moves):
+            return target
+        return max(target, self.scorer.score_terms(previous) - MIN_STEP)
 
     def _price_rate(self, est: Scorer) -> float:
         """What a unit of our utility given up on price is worth to the opponent (estimated)."""
