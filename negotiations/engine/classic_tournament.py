@@ -117,7 +117,7 @@ class DomainReport:
 
     @property
     def decisions_per_second(self) -> float:
-        rows = [self.rows[n] for n in BRAND_ROWS]
+        rows = [row for name, row in self.rows.items() if name in BRAND_ROWS]
         seconds = sum(r.seconds for r in rows)
         return sum(r.decisions for r in rows) / seconds if seconds else 0.0
 

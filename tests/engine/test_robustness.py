@@ -97,6 +97,7 @@ def test_the_robustness_report_plays_the_default_and_the_classic_buyers_on_every
         assert list(report.rows) == [DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS], shape.name
         default = report.rows[DEFAULT_BRAND_PROFILE]
         assert len(default.results) == 2 * len(CLASSIC_AGENTS)  # both opening orders
+        assert report.decisions_per_second > 0  # the default's, the only brand row here
         assert all(row.under_reservation == 0 for row in report.rows.values()), shape.name
 
 
