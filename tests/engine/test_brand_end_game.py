@@ -14,6 +14,7 @@ from negotiations.engine import (
     NegotiationState,
     Side,
     Terms,
+    Weights,
     brand_utility,
     play,
 )
@@ -168,11 +169,12 @@ def test_the_closing_offer_has_a_lead_time_the_supplier_offered_itself() -> None
 
 
 def test_the_closing_offer_gives_that_lead_time_even_where_price_cannot_pay_for_it() -> None:
-    """A linear brand's last step on price is too small to pay for 25 days at the same utility
-    (the end-game move on lead time keeps price at least where it was, so it would keep 15
-    days): its closing offer gives the 25 days all the same, worth less to us than its plan and
-    than its previous offer, but not less than our reservation."""
-    brand = replace(BRAND, profile="balanced", reservation=0.25)
+    """A linear brand to which lead time matters (0.3) keeps 15 days while it concedes, and its
+    last step on price is too small to pay for 25 days at the same utility (the end-game move on
+    lead time keeps price at least where it was, so it would keep 15 days): its closing offer
+    gives the 25 days all the same, worth less to us than its plan and than its previous offer,
+    but not less than our reservation."""
+    brand = replace(BRAND, profile="balanced", reservation=0.25, weights=Weights(0.6, 0.3, 0.1))
     played = play(BrandNegotiator(brand, 1), Stepper("0.40", 1, lead=25), 8, brand_first=False)
     offers = {
         t.round: t.move.terms

@@ -1,9 +1,9 @@
 import pytest
 
-from negotiations.engine import Terms
+from negotiations.engine import BrandNegotiator, Terms
 from negotiations.engine.opponent import model_opponent
 from negotiations.engine.utility import supplier_scorer
-from tests.engine.scenarios import SUPPLIER, offer
+from tests.engine.scenarios import BRAND, SUPPLIER, offer
 
 
 def _identity(terms: Terms) -> float:
@@ -33,3 +33,21 @@ def test_price_equivalents_count_better_terms_as_a_price_cut() -> None:
     scorer = supplier_scorer(SUPPLIER)  # prefers short payment terms
     reference = offer("12.00", pay=30)
     assert scorer.price_equivalent(offer("12.00", pay=90), reference) < 12.0
+
+
+@pytest.mark.parametrize(("end", "floor"), [(12.0, 10.0), (8.0, None)])
+def test_the_brand_scores_the_suppliers_price_from_its_ask_down_to_our_target_at_least(
+    end: float, floor: float | None
+) -> None:
+    """The brand's estimate of the supplier's price utility runs from its ask down to its
+    projected price (its reservation estimate), or to our target price (10.00) when that is
+    lower: the prices in play span at least that range, and a narrower one would overrate
+    what a unit of price is worth to the supplier."""
+    brand = BrandNegotiator(BRAND, 1)
+    times = [k / 9 for k in range(7)]
+    offers = [(t, offer(f"{20 - (20 - end) * t:.2f}")) for t in times]
+    model = model_opponent(offers, brand.scorer.price_value, brand.scorer.price_shift)
+    assert model.projected_price == pytest.approx(end, abs=0.1)
+    estimate = brand._estimate_opponent(model)
+    assert estimate.price_best == 20.0
+    assert estimate.price_worst == pytest.approx(floor or model.projected_price)
