@@ -251,3 +251,19 @@ def test_their_offer_that_is_our_own_inside_our_limits_is_no_floor_for_the_closi
     assert closing is not None and closing.unit_price > offers[8].unit_price
     assert closing.lead_time_days == offers[8].lead_time_days
     assert brand_utility(closing, BRAND) >= BRAND.reservation
+
+
+def test_the_last_answerable_offer_takes_an_offer_worth_what_they_are_heading_to() -> None:
+    """On the brand's last offer the seller can answer (round 19 of 20 when it opens rounds),
+    an acceptable offer worth at least what the seller is projected to offer by the deadline is
+    taken rather than countered: here a MiCRO seller's final offer would fall under our
+    reservation, and countering ended without a deal."""
+    setting = discrete_settings(8)[6]
+    seller = CLASSIC_AGENTS["micro"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=False)
+    last = played.turns[-1]
+    assert last.side is Side.BRAND and last.move.action is Action.ACCEPT
+    assert last.round == setting.max_rounds - 1
+    assert "heading to by the deadline" in last.move.rationale[0]
+    assert played.terms == played.turns[-2].move.terms
+    assert brand_utility(played.terms, setting.brand) >= setting.brand.reservation

@@ -283,7 +283,11 @@ class Negotiator:
         if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
             standing = None  # another negotiation offers more: never settle for less
         last_move = state.round == state.max_rounds
-        accepting = standing is not None and (standing >= offer_utility - 1e-9 or last_move)
+        accepting = standing is not None and (
+            standing >= offer_utility - 1e-9
+            or last_move
+            or self._nothing_better_coming(state, ctx, standing)
+        )
         probe = self._probe(state, view, quantity) if accepting and not last_move else None
         bar = standing if accepting and standing is not None else offer_utility
         back = self._offer_back(state, view, quantity, bar, ctx.competing_utility)
@@ -313,17 +317,20 @@ class Negotiator:
                         "we propose it once before accepting.",
                     ),
                 )
-            return Move(
-                Action.ACCEPT,
-                view.opponent_standing,
-                plan.used,
-                (
-                    f"Their offer is worth {standing:.2f} to us, at least what we would offer next "
-                    f"({offer_utility:.2f})."
-                    if not last_move
-                    else f"Last round and their offer ({standing:.2f}) clears our reservation.",
-                ),
-            )
+            if last_move:
+                why = f"Last round and their offer ({standing:.2f}) clears our reservation."
+            elif standing >= offer_utility - 1e-9:
+                why = (
+                    f"Their offer is worth {standing:.2f} to us, at least what we would offer "
+                    f"next ({offer_utility:.2f})."
+                )
+            else:
+                why = (
+                    f"Our last offer they could answer: their offer is worth {standing:.2f} to "
+                    f"us, at least what they are heading to by the deadline "
+                    f"({ctx.projected_utility:.2f})."
+                )
+            return Move(Action.ACCEPT, view.opponent_standing, plan.used, (why,))
         agreed = self._agreed_utility(state)
         if agreed is not None and offer_utility < agreed - 1e-9:
             # We never take a concession back, so the offer we would leave open is the best we
@@ -498,12 +505,30 @@ class Negotiator:
 
     def _offers_left(self, state: NegotiationState, acceptable: float | None) -> int | None:
         """With nothing acceptable on the table, how many more offers the opponent can answer
-        after this one (the last round is the last when we open rounds, the one before when
-        they do); None while something acceptable is on the table."""
-        if acceptable is not None or not state.history:
+        after this one (:meth:`_answerable_after`); None while something acceptable is on the
+        table."""
+        return None if acceptable is not None else self._answerable_after(state)
+
+    def _answerable_after(self, state: NegotiationState) -> int | None:
+        """How many more of our offers the opponent can answer after this one (the last round
+        is the last when we open rounds, the one before when they do); None before any move."""
+        if not state.history:
             return None
         last_answerable = state.max_rounds - (state.history[0].side is not self.side)
         return last_answerable - state.round
+
+    def _nothing_better_coming(self, state: NegotiationState, ctx: Context, worth: float) -> bool:
+        """Whether their offer, worth ``worth`` to us, is worth at least what they are projected
+        to offer by the deadline while this is our last offer they can answer (a monotone
+        negotiator only). Countering it then bets the deal on their final offer, which the
+        projection says is no better (an AC_combi-style end-game acceptance)."""
+        projected = ctx.projected_utility
+        return (
+            self.monotone
+            and projected is not None
+            and worth >= projected - 1e-9
+            and self._answerable_after(state) == 0
+        )
 
     def _floor(self, theirs: Terms | None, view: View, quantity: int, closing: bool) -> float:
         """Our reservation, or what their offer is worth brought inside our limits, if more: we
