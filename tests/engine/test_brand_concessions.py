@@ -28,6 +28,9 @@ from negotiations.engine import (
     supplier_utility,
 )
 from negotiations.engine.domains import discrete_settings, our_settings
+from negotiations.engine.negotiators.base import View
+from negotiations.engine.opponent import model_opponent
+from negotiations.engine.strategies import MIN_STEP
 from tests.engine.generators import brand_prefs, supplier_prefs
 from tests.engine.scenarios import BRAND, SUPPLIER, offer
 
@@ -211,12 +214,31 @@ def test_price_waits_for_a_payment_step_worth_more_to_them() -> None:
     """Payment terms cost this brand a third of what price does and, to a supplier asking for
     payment on order, are worth more than price per unit of ours. Over 40 rounds the steady
     (linear) profile concedes less a round than a payment step costs: price waits, moving by
-    the least step, until the step fits, instead of spending the price range first (before,
-    payment terms first moved once price had reached the 12.00 limit)."""
+    the least step, until the step fits, instead of spending the price range first. Price
+    still moves later, to our limit, and every issue moves one way."""
     brand = replace(BRAND, weights=Weights(0.6, 0.2, 0.2), profile="balanced")
     offers = brand_offers(play(BrandNegotiator(brand, 1), Conceding("0.05"), 40).turns)
     first = next(i for i, o in enumerate(offers) if o.payment_terms_days < 90)
     assert first < 5
     assert offers[first].unit_price <= brand.target_price + Decimal("0.05")
-    assert max(o.unit_price for o in offers[first:]) == brand.max_price
-    assert_each_issue_moves_one_way(offers[1:], SUPPLIER)
+    assert offers[-1].unit_price == brand.max_price
+    assert_each_issue_moves_one_way(offers, SUPPLIER)
+
+
+@pytest.mark.parametrize(("answerable_after", "waits"), [(None, True), (2, True), (1, False)])
+def test_price_waits_only_for_a_step_twice_as_efficient_and_while_two_answerable_offers_follow(
+    answerable_after: int | None, waits: bool
+) -> None:
+    """A step worth three times price's rate to them holds price to the least step while two
+    of our offers they can answer follow this one (or before any move); with fewer the target
+    stands. A step worth 1.5 times price's rate never holds price back."""
+    brand = BrandNegotiator(BRAND, 1)
+    previous = offer("10.50", lead=15, pay=90)
+    worth = brand.scorer.score_terms(previous)
+    model = model_opponent([], brand.scorer.price_value)
+    view = View((previous,), model, None, None, False, answerable_after=answerable_after)
+    step = (3.0, 0.1, 1, 60)  # (their gain per unit of ours, our cost, issue, value)
+    held = brand._wait_for_step(worth - 0.05, previous, [step], 1.0, view)
+    assert held == pytest.approx(worth - MIN_STEP if waits else worth - 0.05)
+    weaker = (1.5, 0.1, 1, 60)
+    assert brand._wait_for_step(worth - 0.05, previous, [weaker], 1.0, view) == worth - 0.05

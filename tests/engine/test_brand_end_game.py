@@ -6,6 +6,8 @@ before accepting."""
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from negotiations.engine import (
     CLASSIC_AGENTS,
     Action,
@@ -14,6 +16,7 @@ from negotiations.engine import (
     NegotiationState,
     Side,
     Terms,
+    Turn,
     Weights,
     brand_utility,
     play,
@@ -182,7 +185,7 @@ def test_the_closing_offer_gives_that_lead_time_even_where_price_cannot_pay_for_
         if t.side is Side.BRAND and t.move.action is Action.COUNTER and t.move.terms
     }
     before, closing = offers[6], offers[7]
-    assert before.lead_time_days < 25 == closing.lead_time_days
+    assert before.lead_time_days == 15 and closing.lead_time_days == 25
     assert closing.unit_price >= before.unit_price
     assert brand.reservation <= brand_utility(closing, brand) < brand_utility(before, brand)
 
@@ -254,7 +257,8 @@ def test_their_offer_that_is_our_own_inside_our_limits_is_no_floor_for_the_closi
 
 
 def test_the_last_answerable_offer_takes_an_offer_worth_what_they_are_heading_to() -> None:
-    """On the brand's last offer the seller can answer (round 19 of 20 when it opens rounds),
+    """On the brand's last offer the seller can answer (round 19 of 20 when the seller opens
+    rounds),
     an acceptable offer worth at least what the seller is projected to offer by the deadline is
     taken rather than countered: here a MiCRO seller's final offer would fall under our
     reservation, and countering ended without a deal."""
@@ -267,3 +271,22 @@ def test_the_last_answerable_offer_takes_an_offer_worth_what_they_are_heading_to
     assert "heading to by the deadline" in last.move.rationale[0]
     assert played.terms == played.turns[-2].move.terms
     assert brand_utility(played.terms, setting.brand) >= setting.brand.reservation
+
+
+@pytest.mark.parametrize(
+    ("round_", "projected", "takes"),
+    [(7, 0.5, True), (6, 0.5, False), (7, None, False), (7, 0.7, False)],
+)
+def test_the_end_game_acceptance_needs_the_last_answerable_offer_and_a_projection(
+    round_: int, projected: float | None, takes: bool
+) -> None:
+    """An offer worth 0.6 to us is taken early only on our last offer they can answer (round 7
+    of 8 when they open rounds), and only when it is worth at least their projected deadline
+    offer (none for a seller that holds one offer)."""
+    brand = BrandNegotiator(BRAND, 1)
+    opening = Turn(Side.SUPPLIER, Move(Action.PROPOSE, Terms(Decimal("13.00"), 500, 20, 30, 12)), 1)
+    state = NegotiationState(round_, 8, (opening,))
+    view = brand._view(state)
+    ctx = brand._context(state, view, brand._time(state), BRAND.quantity)
+    ctx = ctx._replace(projected_utility=projected)
+    assert brand._nothing_better_coming(state, ctx, 0.6) is takes

@@ -35,9 +35,9 @@ def test_price_equivalents_count_better_terms_as_a_price_cut() -> None:
     assert scorer.price_equivalent(offer("12.00", pay=90), reference) < 12.0
 
 
-@pytest.mark.parametrize(("end", "floor"), [(12.0, 10.0), (8.0, None)])
+@pytest.mark.parametrize(("end", "down_to_target"), [(12.0, True), (8.0, False)])
 def test_the_brand_scores_the_suppliers_price_from_its_ask_down_to_our_target_at_least(
-    end: float, floor: float | None
+    end: float, down_to_target: bool
 ) -> None:
     """The brand's estimate of the supplier's price utility runs from its ask down to its
     projected price (its reservation estimate), or to our target price (10.00) when that is
@@ -50,4 +50,5 @@ def test_the_brand_scores_the_suppliers_price_from_its_ask_down_to_our_target_at
     assert model.projected_price == pytest.approx(end, abs=0.1)
     estimate = brand._estimate_opponent(model)
     assert estimate.price_best == 20.0
-    assert estimate.price_worst == pytest.approx(floor or model.projected_price)
+    expected = float(BRAND.target_price) if down_to_target else model.projected_price
+    assert estimate.price_worst == pytest.approx(expected)

@@ -114,7 +114,8 @@ def test_the_supplier_counters_sees_the_reply_live_and_accepts(
             page.click("text=Send counter-offer")
             page.wait_for_selector("#counter-unit_price-error")
             assert "above zero" in page.inner_text("#counter-unit_price-error")
-            assert page.evaluate("document.activeElement.id") == "counter-unit_price"
+            # htmx focuses the swapped-in autofocus field when it settles, just after the swap.
+            page.wait_for_function("document.activeElement?.id === 'counter-unit_price'")
             assert page.get_attribute("#counter-unit_price", "aria-invalid") == "true"
 
             # Counter; the brand's reply arrives over the socket.

@@ -47,15 +47,18 @@ LUMP_TOLERANCE = 0.02
 """How far past its target a single step on an issue that moves in steps (payment terms) may
 take a concession, when that step is worth more to the opponent than price is."""
 WAIT_FOR_STEP = 2.0
-"""How many times more a step on another issue must be worth to the opponent than price, per
-unit of our utility, for price to wait for it (move by the least step) while that step costs
-more than the concession asks for (not in the last ``WAIT_ROUNDS`` rounds)."""
-WAIT_ROUNDS = 2
+"""How much more a step on another issue must be worth to the opponent than price, per unit
+of our utility, for price to wait for it (move by the least step) while that step costs more
+than the concession asks for: twice as much."""
+WAIT_OFFERS = 2
+"""Price waits only while at least this many of our offers the opponent can answer follow."""
 PROBE = "pareto_probe"
 PROBE_GAIN = 0.01
 """Least gain in our utility for which we propose their offer with our payment terms and
 warranty once before accepting it."""
 OFFER_BACK = "offer_back"
+NOTHING_BETTER_COMING = "nothing_better_coming"
+"""The tag of an end-game acceptance (:meth:`Negotiator._nothing_better_coming`)."""
 CLAMP_CACHE = 8
 """How many clamped offers a negotiator remembers."""
 T = TypeVar("T", int, Decimal)
@@ -80,8 +83,9 @@ class View(NamedTuple):
     closed: bool
     opponent_best: float = 0.0
     """The most any of their offers is worth to us, inside our limits or not."""
-    rounds_left: int = 0
-    """Rounds after this one (each brings one more offer of ours)."""
+    answerable_after: int | None = None
+    """How many more of our offers the opponent can answer after this one (None before any
+    move)."""
 
 
 @lru_cache(maxsize=4096)
@@ -215,7 +219,7 @@ class Negotiator:
             opponent_last=self._last,
             closed=bool(history) and history[-1].move.action in CLOSING_ACTIONS,
             opponent_best=self._opponent_best,
-            rounds_left=state.max_rounds - state.round,
+            answerable_after=self._answerable_after(state),
         )
 
     def _acceptable(self, terms: Terms | None, quantity: int) -> float | None:
@@ -283,11 +287,14 @@ class Negotiator:
         if standing is not None and standing < (ctx.competing_utility or 0.0) - 1e-9:
             standing = None  # another negotiation offers more: never settle for less
         last_move = state.round == state.max_rounds
-        accepting = standing is not None and (
-            standing >= offer_utility - 1e-9
-            or last_move
-            or self._nothing_better_coming(state, ctx, standing)
+        at_least_next = standing is not None and standing >= offer_utility - 1e-9
+        end_game = (
+            standing is not None
+            and not at_least_next
+            and not last_move
+            and self._nothing_better_coming(state, ctx, standing)
         )
+        accepting = at_least_next or end_game or (standing is not None and last_move)
         probe = self._probe(state, view, quantity) if accepting and not last_move else None
         bar = standing if accepting and standing is not None else offer_utility
         back = self._offer_back(state, view, quantity, bar, ctx.competing_utility)
@@ -317,20 +324,22 @@ class Negotiator:
                         "we propose it once before accepting.",
                     ),
                 )
+            used = plan.used
             if last_move:
                 why = f"Last round and their offer ({standing:.2f}) clears our reservation."
-            elif standing >= offer_utility - 1e-9:
+            elif end_game:
+                used = (*used, NOTHING_BETTER_COMING)
+                why = (
+                    f"Our last chance to answer them before their final offer: theirs is worth "
+                    f"{standing:.2f} to us, at least what they are heading to by the deadline "
+                    f"({ctx.projected_utility or 0.0:.2f})."
+                )
+            else:
                 why = (
                     f"Their offer is worth {standing:.2f} to us, at least what we would offer "
                     f"next ({offer_utility:.2f})."
                 )
-            else:
-                why = (
-                    f"Our last offer they could answer: their offer is worth {standing:.2f} to "
-                    f"us, at least what they are heading to by the deadline "
-                    f"({ctx.projected_utility:.2f})."
-                )
-            return Move(Action.ACCEPT, view.opponent_standing, plan.used, (why,))
+            return Move(Action.ACCEPT, view.opponent_standing, used, (why,))
         agreed = self._agreed_utility(state)
         if agreed is not None and offer_utility < agreed - 1e-9:
             # We never take a concession back, so the offer we would leave open is the best we
@@ -745,7 +754,7 @@ class Negotiator:
                 lump = LUMP_TOLERANCE if left > MIN_STEP + 1e-9 else 0.0
                 usable = [m for m in moves if m[0] > price_rate and m[1] <= left + lump]
             if not usable:
-                if not short and (lead, pay, warranty) == unmoved:
+                if (lead, pay, warranty) == unmoved:
                     target = self._wait_for_step(target, previous, moves, price_rate, view)
                 break
             _, cost, issue, value = max(usable)
@@ -785,14 +794,16 @@ class Negotiator:
         price_rate: float,
         view: View,
     ) -> float:
-        """The target of a concession that nothing but price fits: ``target``, unless a step on
-        another issue worth ``WAIT_FOR_STEP`` times more to them than price (per unit of our
-        utility) costs more than is left to give. Then a monotone negotiator moves price by the
-        least step (``MIN_STEP``) until the target comes down to that step: spending on price
-        first would give them, at the same cost to us, a fraction of what the step gives, and no
-        issue moves back to make up for it. Not in the last ``WAIT_ROUNDS`` rounds, when the
-        target may no longer reach the step."""
-        if not self.monotone or view.rounds_left < WAIT_ROUNDS:
+        """The target of a concession when no step on another issue fits what is left to give
+        (``_concede`` found none usable): ``target``, unless one of those steps is worth
+        ``WAIT_FOR_STEP`` times as much to them as price, per unit of our utility. Then price
+        moves by the least step (``MIN_STEP``) until the target comes down to that step:
+        spending on price first would give them, at the same cost to us, a fraction of what the
+        step gives, and no issue moves back to make up for it. Not once fewer than
+        ``WAIT_OFFERS`` of our offers they can answer follow this one, when the target may no
+        longer reach the step."""
+        after = view.answerable_after
+        if after is not None and after < WAIT_OFFERS:
             return target
         if not any(m[0] > WAIT_FOR_STEP * price_rate for m in moves):
             return target

@@ -76,9 +76,10 @@ class BrandNegotiator(Negotiator):
         floor = model.projected_price
         if floor is None or floor >= first_price:
             floor = 0.8 * first_price
-        # Its price utility is scored over the prices in play, from its ask down to our target
-        # at least, whatever its projected floor: in a domain both sides score alike our best
-        # price is its worst, and a narrower range would overrate what price is worth to it.
+        # Its price utility is scored from its ask down to its projected price or our target,
+        # whichever is lower: the prices in play reach our target, in a domain both sides score
+        # alike our best price is its worst, and a narrower range would overrate what price is
+        # worth to it.
         floor = min(floor, float(self.prefs.target_price))
         return prior_scorer(
             SUPPLIER_WEIGHTS_PRIOR,
