@@ -242,3 +242,26 @@ def test_price_waits_only_for_a_step_twice_as_efficient_and_while_two_answerable
     assert held == pytest.approx(worth - MIN_STEP if waits else worth - 0.05)
     weaker = (1.5, 0.1, 1, 60)
     assert brand._wait_for_step(worth - 0.05, previous, [weaker], 1.0, view) == worth - 0.05
+
+
+def test_after_a_step_the_rest_of_the_concession_goes_on_price() -> None:
+    """Price waits only while no step has been taken: a concession that fits one payment step
+    (net 45 to net 30) and a little more takes the step and gives the rest on price, though
+    the next step (to payment on order) is worth more to them and does not fit yet."""
+    brand = BrandNegotiator(BRAND, 1)
+    asks = Terms(Decimal("14.00"), BRAND.quantity, 30, 0, 12)
+    history = tuple(
+        turn
+        for round_ in range(1, 6)
+        for turn in (
+            Turn(Side.BRAND, Move(Action.COUNTER, offer("10.12", lead=15, pay=45)), round_),
+            Turn(Side.SUPPLIER, Move(Action.COUNTER, asks), round_),
+        )
+    )
+    state = NegotiationState(6, 20, history)
+    previous = offer("10.12", lead=15, pay=45)
+    target = brand.scorer.score_terms(previous) - 0.04
+    conceded = brand._concede(previous, target, brand._view(state))
+    assert conceded.payment_terms_days == 30
+    assert conceded.unit_price > previous.unit_price
+    assert brand.scorer.score_terms(conceded) == pytest.approx(target, abs=0.005)
