@@ -21,7 +21,13 @@ from negotiations.engine import (
     brand_utility,
     play,
 )
-from negotiations.engine.domains import discrete_settings
+from negotiations.engine.analysis import zopa_exists
+from negotiations.engine.domains import (
+    Setting,
+    discrete_settings,
+    generate_scenarios,
+    our_settings,
+)
 from tests.engine.scenarios import BRAND
 
 HELD = Terms(Decimal("14.00"), BRAND.quantity, 45, 0, 12)
@@ -290,3 +296,58 @@ def test_the_end_game_acceptance_needs_the_last_answerable_offer_and_a_projectio
     ctx = brand._context(state, view, brand._time(state), BRAND.quantity)
     ctx = ctx._replace(projected_utility=projected)
     assert brand._nothing_better_coming(state, ctx, 0.6) is takes
+
+
+def _our_setting(index: int) -> Setting:
+    """One of the classic tournament's settings on our domain (scenario seed 7)."""
+    scenarios = [
+        (s.brand, s.supplier, s.max_rounds, s.seed)
+        for s in generate_scenarios(40, 7)
+        if zopa_exists(s.brand, s.supplier)
+    ]
+    return our_settings(scenarios, 13)[index]
+
+
+def test_on_its_last_move_the_brand_probes_a_seller_that_moves_every_round() -> None:
+    """When the brand opens rounds its last move is still answered. Against a Boulware seller,
+    which moves on every offer and at its deadline takes what clears its reservation, that
+    move is the seller's offer with our payment terms (net 45 for its net 0) rather than an
+    acceptance, and the seller takes it: worth 0.59 to us instead of 0.50."""
+    setting = _our_setting(5)
+    seller = CLASSIC_AGENTS["boulware"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=True)
+    last, answer = played.turns[-2], played.turns[-1]
+    assert last.side is Side.BRAND and last.round == setting.max_rounds
+    assert "pareto_probe" in last.move.strategies
+    standing = played.turns[-3].move.terms
+    assert last.move.terms is not None and standing is not None
+    assert last.move.terms.unit_price == standing.unit_price
+    assert last.move.terms.payment_terms_days > standing.payment_terms_days
+    assert answer.move.action is Action.ACCEPT and played.terms == last.move.terms
+    assert brand_utility(played.terms, setting.brand) > brand_utility(standing, setting.brand)
+
+
+def test_on_its_last_move_the_brand_accepts_a_seller_that_repeats_itself() -> None:
+    """A naive tit-for-tat seller that repeats its offer waits for us rather than moving by
+    time: on our last move its offer is accepted, not probed (it would answer the probe with a
+    counter, and the deadline would pass without a deal)."""
+    setting = discrete_settings(20)[9]
+    seller = CLASSIC_AGENTS["naive_tft"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=True)
+    last = played.turns[-1]
+    assert last.side is Side.BRAND and last.round == setting.max_rounds
+    assert last.move.action is Action.ACCEPT
+    assert played.terms is not None and played.terms == played.turns[-2].move.terms
+
+
+def test_on_its_very_last_move_the_brand_does_not_probe() -> None:
+    """When the seller opens rounds nothing answers the brand's last move: against a Boulware
+    seller that moves every round its last offer is accepted, since a probe there would end
+    the negotiation without a deal."""
+    setting = _our_setting(15)
+    seller = CLASSIC_AGENTS["boulware"](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=False)
+    last = played.turns[-1]
+    assert last.side is Side.BRAND and last.round == setting.max_rounds
+    assert last.move.action is Action.ACCEPT
+    assert played.terms is not None and played.terms == played.turns[-2].move.terms

@@ -295,7 +295,11 @@ class Negotiator:
             and self._nothing_better_coming(state, ctx, standing)
         )
         accepting = at_least_next or end_game or (standing is not None and last_move)
-        probe = self._probe(state, view, quantity) if accepting and not last_move else None
+        # On our last move the probe is our last offer, so it goes out only when they can still
+        # answer it (we open rounds) and move on every offer: a time-based seller at its
+        # deadline takes whatever clears its reservation, and the probe costs it little.
+        probing = not last_move or (self._answerable_after(state) == 0 and view.opponent.steady)
+        probe = self._probe(state, view, quantity) if accepting and probing else None
         bar = standing if accepting and standing is not None else offer_utility
         back = self._offer_back(state, view, quantity, bar, ctx.competing_utility)
         # Their own offer back when it is worth more to us than what we would do otherwise;
@@ -321,7 +325,11 @@ class Negotiator:
                     (
                         f"Their offer is worth {standing:.2f} to us; the same offer with the "
                         "payment terms and warranty of our last one may cost them nothing: "
-                        "we propose it once before accepting.",
+                        + (
+                            "we propose it as our last offer, for them to take at the deadline."
+                            if last_move
+                            else "we propose it once before accepting."
+                        ),
                     ),
                 )
             used = plan.used
