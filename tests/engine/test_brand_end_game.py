@@ -327,26 +327,25 @@ def test_on_its_last_move_the_brand_probes_a_seller_that_moves_every_round() -> 
     assert brand_utility(played.terms, setting.brand) > brand_utility(standing, setting.brand)
 
 
-def test_on_its_last_move_the_brand_accepts_a_seller_that_repeats_itself() -> None:
-    """A naive tit-for-tat seller that repeats its offer waits for us rather than moving by
-    time: on our last move its offer is accepted, not probed (it would answer the probe with a
-    counter, and the deadline would pass without a deal)."""
-    setting = discrete_settings(20)[9]
-    seller = CLASSIC_AGENTS["naive_tft"](Side.SUPPLIER, setting.rankings()[1], seed=1)
-    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=True)
-    last = played.turns[-1]
-    assert last.side is Side.BRAND and last.round == setting.max_rounds
-    assert last.move.action is Action.ACCEPT
-    assert played.terms is not None and played.terms == played.turns[-2].move.terms
-
-
-def test_on_its_very_last_move_the_brand_does_not_probe() -> None:
-    """When the seller opens rounds nothing answers the brand's last move: against a Boulware
-    seller that moves every round its last offer is accepted, since a probe there would end
-    the negotiation without a deal."""
-    setting = _our_setting(15)
-    seller = CLASSIC_AGENTS["boulware"](Side.SUPPLIER, setting.rankings()[1], seed=1)
-    played = play(BrandNegotiator(setting.brand, 1), seller, setting.max_rounds, brand_first=False)
+@pytest.mark.parametrize(
+    ("setting", "seller", "brand_first"),
+    [
+        (discrete_settings(20)[9], "naive_tft", True),
+        (_our_setting(15), "boulware", False),
+    ],
+    ids=["a seller that repeats itself", "the very last move"],
+)
+def test_on_its_last_move_the_brand_accepts_where_a_probe_would_go_unanswered(
+    setting: Setting, seller: str, brand_first: bool
+) -> None:
+    """On its last move the brand accepts the seller's offer rather than probing when the
+    probe could not make a deal: a naive tit-for-tat seller that repeats its offer waits for
+    us and would counter it, and when the seller opens rounds nothing answers the brand's last
+    move at all (here against a Boulware seller, which moves every round)."""
+    agent = CLASSIC_AGENTS[seller](Side.SUPPLIER, setting.rankings()[1], seed=1)
+    played = play(
+        BrandNegotiator(setting.brand, 1), agent, setting.max_rounds, brand_first=brand_first
+    )
     last = played.turns[-1]
     assert last.side is Side.BRAND and last.round == setting.max_rounds
     assert last.move.action is Action.ACCEPT
