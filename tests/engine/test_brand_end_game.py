@@ -295,7 +295,7 @@ def test_the_end_game_acceptance_needs_the_last_answerable_offer_and_a_projectio
     view = brand._view(state)
     ctx = brand._context(state, view, brand._time(state), BRAND.quantity)
     ctx = ctx._replace(projected_utility=projected)
-    assert brand._nothing_better_coming(state, ctx, 0.6) is takes
+    assert brand._nothing_better_coming(view, ctx, 0.6) is takes
 
 
 def _our_setting(index: int) -> Setting:

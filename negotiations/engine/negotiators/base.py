@@ -292,13 +292,13 @@ class Negotiator:
             standing is not None
             and not at_least_next
             and not last_move
-            and self._nothing_better_coming(state, ctx, standing)
+            and self._nothing_better_coming(view, ctx, standing)
         )
         accepting = at_least_next or end_game or (standing is not None and last_move)
         # On our last move the probe is our last offer, so it goes out only when they can still
         # answer it (we open rounds) and move on every offer: a time-based seller at its
         # deadline takes whatever clears its reservation, and the probe costs it little.
-        probing = not last_move or (self._answerable_after(state) == 0 and view.opponent.steady)
+        probing = not last_move or (view.answerable_after == 0 and view.opponent.steady)
         probe = self._probe(state, view, quantity) if accepting and probing else None
         bar = standing if accepting and standing is not None else offer_utility
         back = self._offer_back(state, view, quantity, bar, ctx.competing_utility)
@@ -486,7 +486,8 @@ class Negotiator:
             span = max(1e-9, abs(s.price_best - s.price_worst))
             gain = fraction * self.price_direction * ours * s.w_price / span
         acceptable = self._acceptable(view.opponent_standing, quantity)
-        left = self._offers_left(state, acceptable)
+        # With nothing acceptable on the table: how many more offers they can answer.
+        left = None if acceptable is not None else view.answerable_after
         projected = None
         # A projection of an opponent that has stopped moving is only its standing price; and
         # for our closing offer (the last it can answer, nothing acceptable on the table) only
@@ -520,12 +521,6 @@ class Negotiator:
             waiting_left=left if model.holding else None,
         )
 
-    def _offers_left(self, state: NegotiationState, acceptable: float | None) -> int | None:
-        """With nothing acceptable on the table, how many more offers the opponent can answer
-        after this one (:meth:`_answerable_after`); None while something acceptable is on the
-        table."""
-        return None if acceptable is not None else self._answerable_after(state)
-
     def _answerable_after(self, state: NegotiationState) -> int | None:
         """How many more of our offers the opponent can answer after this one (the last round
         is the last when we open rounds, the one before when they do); None before any move."""
@@ -534,7 +529,7 @@ class Negotiator:
         last_answerable = state.max_rounds - (state.history[0].side is not self.side)
         return last_answerable - state.round
 
-    def _nothing_better_coming(self, state: NegotiationState, ctx: Context, worth: float) -> bool:
+    def _nothing_better_coming(self, view: View, ctx: Context, worth: float) -> bool:
         """Whether their offer, worth ``worth`` to us, is worth at least what they are projected
         to offer by the deadline while this is our last offer they can answer (a monotone
         negotiator only). Countering it then bets the deal on their final offer, which the
@@ -544,7 +539,7 @@ class Negotiator:
             self.monotone
             and projected is not None
             and worth >= projected - 1e-9
-            and self._answerable_after(state) == 0
+            and view.answerable_after == 0
         )
 
     def _floor(self, theirs: Terms | None, view: View, quantity: int, closing: bool) -> float:
