@@ -265,3 +265,31 @@ def test_after_a_step_the_rest_of_the_concession_goes_on_price() -> None:
     assert conceded.payment_terms_days == 30
     assert conceded.unit_price > previous.unit_price
     assert brand.scorer.score_terms(conceded) == pytest.approx(target, abs=0.005)
+
+
+class WarrantyBlind:
+    """A supplier indifferent to warranty: it lowers its price by 0.25 an offer from 13.00,
+    always naming its standard 12 months, and accepts a brand offer at or above its price,
+    whatever its warranty."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        made = sum(1 for t in state.history if t.side is Side.SUPPLIER)
+        price = Decimal("13.00") - Decimal("0.25") * made
+        ours = [t.move.terms for t in state.history if t.side is Side.BRAND and t.move.terms]
+        if ours and ours[-1].unit_price >= price:
+            return Move(Action.ACCEPT, ours[-1])
+        return Move(Action.COUNTER, Terms(price, BRAND.quantity, 20, 30, 12))
+
+
+def test_the_brand_keeps_its_warranty_when_the_supplier_never_shows_it_values_it() -> None:
+    """A brand that wants 24 months of warranty and weighs it little gives its concessions on
+    the other terms: a supplier's offers do not show what warranty is worth to it, and a
+    supplier indifferent to it takes the 24 months at no cost (the brand's prior gave it a
+    weight, and the brand traded its warranty away in its first concessions)."""
+    brand = replace(BRAND, target_warranty_months=24, weights=Weights(0.6, 0.25, 0.15, 0.02))
+    played = play(BrandNegotiator(brand, 1), WarrantyBlind(), 10)
+    offers = brand_offers(played.turns)
+    assert len(offers) >= 3
+    assert offers[-1].unit_price > offers[0].unit_price  # it conceded, on price
+    assert {o.warranty_months for o in offers} == {24}
+    assert played.terms is not None and played.terms.warranty_months == 24

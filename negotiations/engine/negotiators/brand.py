@@ -19,8 +19,12 @@ from negotiations.engine.strategies import LARGE_ORDER_UNITS
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer, brand_scorer
 
-SUPPLIER_WEIGHTS_PRIOR = TEMPERAMENTS["balanced"].weight_values
-"""What the brand assumes of a supplier's issue weights before it has seen them."""
+SUPPLIER_WEIGHTS_PRIOR = (*TEMPERAMENTS["balanced"].weight_values[:3], 0.0)
+"""What the brand assumes of a supplier's issue weights before it has seen them: our balanced
+temperament's for price, lead time and payment terms, and nothing for warranty. No offer shows
+what warranty is worth to a supplier (each offers its standard one, whether or not it cares), and
+any weight there makes a warranty step look cheap to a brand that weighs warranty little: it gave
+up its warranty early, for nothing where the supplier was indifferent."""
 
 
 class BrandNegotiator(Negotiator):
