@@ -23,7 +23,10 @@ accept only the opponent's latest offer.
 
 Unless stated, an agent offers the outcome whose utility is the smallest at or above its
 target and accepts with AC_next: the opponent's latest offer is worth at least its own next
-offer to it (and at least its reservation).
+offer to it (and at least its reservation). Published implementations differ in how they turn a
+target into a bid, so the bidding rule is a choice (``BIDDING_RULES``): the smallest at or
+above the target (the default), the nearest to it either side (as GENIUS's "bid near
+utility"), or a seeded random one within ``BID_WINDOW`` above it (as many ANAC agents do).
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ BOULWARE_E = 0.2
 LINEAR_E = 1.0
 CONCEDER_E = 2.0
 ASPIRATION_EXPONENT = 4.0
+BIDDING_RULES = ("least_above", "nearest", "window")
+"""How an agent turns a target utility into a bid (see the module docstring)."""
+BID_WINDOW = 0.03
+"""The ``window`` rule's range of utilities above the target."""
 HYBRID_WINDOW = (3.0, 2.0, 1.0)
 """Weights of the opponent's last three concessions in the hybrid's behaviour part, newest
 first."""
@@ -88,8 +95,13 @@ class ClassicAgent:
 
     name = "classic"
 
-    def __init__(self, side: Side, ranking: Ranking, seed: int = 0) -> None:
+    def __init__(
+        self, side: Side, ranking: Ranking, seed: int = 0, bidding: str = BIDDING_RULES[0]
+    ) -> None:
+        if bidding not in BIDDING_RULES:
+            raise ValueError(f"unknown bidding rule {bidding!r}; one of {list(BIDDING_RULES)}")
         self.side = side
+        self.bidding = bidding
         self.utility = ranking.utility
         self.reservation = ranking.reservation
         self.seed = seed
@@ -99,10 +111,22 @@ class ClassicAgent:
 
     # -- bidding ------------------------------------------------------------------------
     def bid(self, target: float) -> Terms:
-        """The outcome worth the least among those worth at least ``target`` (the best one
-        when none is)."""
-        i = bisect.bisect_left(self._ascending, target - 1e-12)
-        return self._outcomes[min(i, len(self._outcomes) - 1)]
+        """The outcome for ``target`` by the agent's bidding rule: the one worth the least
+        among those worth at least ``target`` (the best one when none is); with ``nearest`` the
+        next one down instead when it is nearer to the target; with ``window`` a random one
+        (seeded by the agent's seed and the target) among those within ``BID_WINDOW`` above
+        it. Never one under the reservation: the ranking holds none."""
+        values = self._ascending
+        i = bisect.bisect_left(values, target - 1e-12)
+        if i >= len(values):
+            return self._outcomes[-1]
+        if self.bidding == "nearest" and i > 0 and target - values[i - 1] < values[i] - target:
+            return self._outcomes[i - 1]
+        if self.bidding == "window":
+            end = bisect.bisect_right(values, target + BID_WINDOW)
+            rng = random.Random(f"{self.seed}:{target!r}")
+            return self._outcomes[rng.randrange(i, max(end, i + 1))]
+        return self._outcomes[i]
 
     def value(self, terms: Terms | None) -> float | None:
         if terms is None:

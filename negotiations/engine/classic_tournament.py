@@ -10,6 +10,12 @@ on every setting of a domain (``domains.py``), once with each side opening. An *
 - mean distance of its agreements to the Pareto frontier;
 - deals under reservation: agreements below either side's reservation or outside either
   side's hard limits (over every instance).
+
+Two robustness reports play the default profile and the classic buyers on settings the bench
+was not tuned on: discrete domains of other shapes (:func:`robustness_reports`), and both
+domains with the classic agents turning targets into bids by each of three rules
+(:func:`bidding_reports`, the bench's own among them), since published implementations of one
+agent differ there.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field, replace
 
 from negotiations.engine.analysis import frontier_distance, zopa_exists
 from negotiations.engine.arena import Negotiates, play
-from negotiations.engine.classic import CLASSIC_AGENTS, Ranking
+from negotiations.engine.classic import BID_WINDOW, BIDDING_RULES, CLASSIC_AGENTS, Ranking
 from negotiations.engine.domains import (
     ROBUSTNESS_SHAPES,
     DiscreteShape,
@@ -126,9 +132,11 @@ def run_classic(
     domain: str,
     settings: Iterable[Setting],
     buyers: tuple[str, ...] = (*BRAND_ROWS, *CLASSIC_ROWS),
+    bidding: str = BIDDING_RULES[0],
 ) -> DomainReport:
     """Every buyer in ``buyers`` (brand profiles and ``CLASSIC_ROWS``, which every report
-    needs) against every classic seller on every setting, with both opening orders."""
+    needs) against every classic seller on every setting, with both opening orders; the
+    classic agents, in either seat, bid by ``bidding`` (``classic.BIDDING_RULES``)."""
     rows = {name: BuyerRow(name) for name in buyers}
     count = 0
     for setting in settings:
@@ -139,9 +147,9 @@ def run_classic(
                 instance = (setting.seed, seller, brand_first)
                 for name, row in rows.items():
                     opponent = CLASSIC_AGENTS[seller](
-                        Side.SUPPLIER, seller_ranking, setting.seed + 1
+                        Side.SUPPLIER, seller_ranking, setting.seed + 1, bidding
                     )
-                    buyer = _buyer(name, setting, buyer_ranking)
+                    buyer = _buyer(name, setting, buyer_ranking, bidding)
                     timer = _Timed(buyer) if name in BRAND_ROWS else buyer
                     played = play(timer, opponent, setting.max_rounds, brand_first=brand_first)
                     if isinstance(timer, _Timed):
@@ -151,10 +159,11 @@ def run_classic(
     return DomainReport(domain, count, rows)
 
 
-def _buyer(name: str, setting: Setting, ranking: Ranking) -> Negotiates:
+def _buyer(name: str, setting: Setting, ranking: Ranking, bidding: str) -> Negotiates:
     if name in BRAND_ROWS:
         return BrandNegotiator(replace(setting.brand, profile=name), setting.seed)
-    return CLASSIC_AGENTS[name.removeprefix("classic ")](Side.BRAND, ranking, setting.seed)
+    agent = CLASSIC_AGENTS[name.removeprefix("classic ")]
+    return agent(Side.BRAND, ranking, setting.seed, bidding)
 
 
 class _Timed:
@@ -213,7 +222,12 @@ def format_classic(report: DomainReport) -> str:
     return "\n".join(lines)
 
 
-def classic_reports(settings: int, seed: int = 7) -> dict[str, DomainReport]:
+def classic_reports(
+    settings: int,
+    seed: int = 7,
+    buyers: tuple[str, ...] = (*BRAND_ROWS, *CLASSIC_ROWS),
+    bidding: str = BIDDING_RULES[0],
+) -> dict[str, DomainReport]:
     """The tournament on ``settings`` discrete settings and on the scenarios with a zone of
     agreement among ``2 * settings`` of ours (about ``settings``)."""
     ours = [
@@ -222,9 +236,16 @@ def classic_reports(settings: int, seed: int = 7) -> dict[str, DomainReport]:
         if zopa_exists(s.brand, s.supplier)
     ]
     return {
-        "discrete": run_classic("discrete", discrete_settings(settings, seed + 4)),
-        "ours": run_classic("ours", our_settings(ours, seed + 6)),
+        "discrete": run_classic("discrete", discrete_settings(settings, seed + 4), buyers, bidding),
+        "ours": run_classic("ours", our_settings(ours, seed + 6), buyers, bidding),
     }
+
+
+DEFAULT_AND_CLASSIC = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
+ROBUSTNESS_HEADER = (
+    "| default buyer U | margin over the best classic buyer "
+    "| agreement (lowest seller) | Pareto dist | deals under reservation (any buyer) |"
+)
 
 
 def robustness_reports(
@@ -232,35 +253,71 @@ def robustness_reports(
 ) -> list[tuple[DiscreteShape, DomainReport]]:
     """The default profile and the classic buyers on ``settings`` settings of each discrete
     shape in ``ROBUSTNESS_SHAPES``."""
-    buyers = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
     return [
-        (shape, run_classic(shape.name, discrete_settings(settings, seed, shape), buyers))
+        (
+            shape,
+            run_classic(shape.name, discrete_settings(settings, seed, shape), DEFAULT_AND_CLASSIC),
+        )
         for shape in ROBUSTNESS_SHAPES
     ]
 
 
+def bidding_reports(
+    settings: int = ROBUSTNESS_SETTINGS, seed: int = ROBUSTNESS_SEED
+) -> list[tuple[str, DomainReport]]:
+    """The default profile and the classic buyers on both domains (``classic_reports``) with
+    the classic agents bidding by each rule of ``classic.BIDDING_RULES`` (the bench's own first,
+    on these settings), labelled "rule, domain"."""
+    return [
+        (f"{rule}, {domain}", report)
+        for rule in BIDDING_RULES
+        for domain, report in classic_reports(settings, seed, DEFAULT_AND_CLASSIC, rule).items()
+    ]
+
+
 def format_robustness(reports: list[tuple[DiscreteShape, DomainReport]], seed: int) -> str:
-    """One row per shape: the default's mean buyer utility, its margin over the best classic
-    buyer, its agreement (and its weakest seller's), its Pareto distance, and the deals under
-    reservation of any buyer. ``seed`` is the one ``reports`` were drawn with."""
+    """One row per shape (:func:`_default_row`). ``seed`` is the one ``reports`` were drawn
+    with."""
     count = reports[0][1].settings if reports else 0
     lines = [
         f"Robustness: the default profile ({DEFAULT_BRAND_PROFILE}) on discrete domains shaped "
         f"unlike the bench's, one feature changed at a time ({count} settings each, seed {seed}).",
         "",
-        "| discrete shape | default buyer U | margin over the best classic buyer "
-        "| agreement (lowest seller) | Pareto dist | deals under reservation (any buyer) |",
+        "| discrete shape " + ROBUSTNESS_HEADER,
         "|---|---|---|---|---|---|",
     ]
-    for shape, report in reports:
-        instances, default = report.agreeable, report.rows[DEFAULT_BRAND_PROFILE]
-        margin, best = report.margin()
-        utility = default.mean_utility(instances)
-        weakest, rate = report.weakest_seller(DEFAULT_BRAND_PROFILE)
-        under = sum(row.under_reservation for row in report.rows.values())
-        lines.append(
-            f"| {shape.name} | {utility:.3f} | {margin:+.3f} ({best.name}) "
-            f"| {default.agreement(instances):.1%} ({weakest} {rate:.0%}) "
-            f"| {default.pareto:.3f} | {under} |"
-        )
+    lines += [_default_row(shape.name, report) for shape, report in reports]
     return "\n".join(lines)
+
+
+def format_bidding(reports: list[tuple[str, DomainReport]], seed: int) -> str:
+    """One row per bidding rule and domain (:func:`_default_row`). ``seed`` is the one
+    ``reports`` were drawn with."""
+    sizes = " / ".join(f"{report.settings} {report.domain}" for _, report in reports[:2])
+    lines = [
+        f"Robustness: the default profile ({DEFAULT_BRAND_PROFILE}) with the classic agents "
+        "turning targets into bids by each rule: the smallest utility at or above the target "
+        f"(least_above, the bench's), the nearest to it (nearest), or a random one up to "
+        f"{BID_WINDOW} above it (window); {sizes} settings, seed {seed}.",
+        "",
+        "| bidding rule, domain " + ROBUSTNESS_HEADER,
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [_default_row(label, report) for label, report in reports]
+    return "\n".join(lines)
+
+
+def _default_row(label: str, report: DomainReport) -> str:
+    """The default's mean buyer utility, its margin over the best classic buyer, its agreement
+    (and its weakest seller's), its Pareto distance, and the deals under reservation of any
+    buyer."""
+    instances, default = report.agreeable, report.rows[DEFAULT_BRAND_PROFILE]
+    margin, best = report.margin()
+    utility = default.mean_utility(instances)
+    weakest, rate = report.weakest_seller(DEFAULT_BRAND_PROFILE)
+    under = sum(row.under_reservation for row in report.rows.values())
+    return (
+        f"| {label} | {utility:.3f} | {margin:+.3f} ({best.name}) "
+        f"| {default.agreement(instances):.1%} ({weakest} {rate:.0%}) "
+        f"| {default.pareto:.3f} | {under} |"
+    )

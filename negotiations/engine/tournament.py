@@ -7,7 +7,8 @@ naive split-the-difference baseline, and prints one row per brand profile. The s
 (``classic_tournament.py``) plays the brand profiles and the classic agents as buyers against
 the classic agents as sellers, on a discrete domain and on ours; with ``--robustness`` the
 default profile and the classic buyers also play discrete domains of other shapes
-(``domains.ROBUSTNESS_SHAPES``).
+(``domains.ROBUSTNESS_SHAPES``), and both domains with the classic agents bidding by each rule
+of ``classic.BIDDING_RULES``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from negotiations.engine.classic_tournament import (
     QUICK_CLASSIC,
     ROBUSTNESS_SEED,
     ROBUSTNESS_SETTINGS,
+    bidding_reports,
     classic_reports,
+    format_bidding,
     format_classic,
     format_robustness,
     robustness_reports,
@@ -226,8 +229,9 @@ def main(argv: list[str] | None = None) -> None:
         nargs="?",
         const=ROBUSTNESS_SETTINGS,
         metavar="N",
-        help="also play the default profile on the discrete robustness shapes, N settings "
-        f"each (default {ROBUSTNESS_SETTINGS}; always seed {ROBUSTNESS_SEED}, whatever --seed)",
+        help="also play the default profile on the discrete robustness shapes, and on both "
+        "domains against classic agents bidding by each rule, N settings each (default "
+        f"{ROBUSTNESS_SETTINGS}; always seed {ROBUSTNESS_SEED}, whatever --seed)",
     )
     args = parser.parse_args(argv)
     count = args.scenarios or (QUICK_SCENARIOS if args.quick else FULL_SCENARIOS)
@@ -241,6 +245,8 @@ def main(argv: list[str] | None = None) -> None:
         print()
         reports = robustness_reports(args.robustness, ROBUSTNESS_SEED)
         print(format_robustness(reports, ROBUSTNESS_SEED))
+        print()
+        print(format_bidding(bidding_reports(args.robustness, ROBUSTNESS_SEED), ROBUSTNESS_SEED))
 
 
 def _positive(text: str) -> int:

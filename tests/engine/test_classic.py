@@ -15,7 +15,7 @@ from negotiations.engine import (
     Turn,
     play,
 )
-from negotiations.engine.classic import MiCRO
+from negotiations.engine.classic import BID_WINDOW, MiCRO
 from negotiations.engine.domains import discrete_settings
 
 PRICES = [Decimal(p) for p in range(10, 21)]
@@ -163,3 +163,44 @@ def test_play_lets_either_side_open_and_agrees_on_the_accepted_offer() -> None:
         assert played.terms is not None
         assert played.turns[-1].move.action is Action.ACCEPT
         assert played.turns[-1].move.terms == played.terms
+
+
+FINE = tuple(Terms(Decimal(10) + Decimal(k) / 10, 100, 10, 30, 12) for k in range(101))
+"""The one-issue domain on a grid of 0.01 of the seller's utility."""
+
+
+def bidder(rule: str, outcomes: tuple[Terms, ...] = OUTCOMES, seed: int = 1) -> object:
+    ranking = Ranking.build(seller_utility, outcomes, RESERVATION)
+    return CLASSIC_AGENTS["linear"](Side.SUPPLIER, ranking, seed, rule)
+
+
+@pytest.mark.parametrize(
+    ("rule", "target", "bid"),
+    [
+        ("least_above", 0.52, 0.6),
+        ("least_above", 0.58, 0.6),
+        ("nearest", 0.52, 0.5),  # the next one down is nearer
+        ("nearest", 0.58, 0.6),
+        ("nearest", 0.1, RESERVATION),  # nothing under the reservation
+        ("nearest", 1.2, 1.0),
+    ],
+)
+def test_a_classic_agent_bids_by_its_rule(rule: str, target: float, bid: float) -> None:
+    assert seller_utility(bidder(rule).bid(target)) == pytest.approx(bid)  # type: ignore[attr-defined]
+
+
+def test_the_window_rule_bids_at_random_within_the_window_above_the_target() -> None:
+    bids = {
+        seed: [seller_utility(bidder("window", FINE, seed).bid(0.52)) for _ in range(2)]  # type: ignore[attr-defined]
+        for seed in range(20)
+    }
+    assert all(a == b for a, b in bids.values())  # seeded: the same bid for the same target
+    values = {a for a, _ in bids.values()}
+    assert len(values) > 1
+    assert all(0.52 - 1e-9 <= v <= 0.52 + BID_WINDOW + 1e-9 for v in values)
+    assert seller_utility(bidder("window", FINE).bid(0.995)) == pytest.approx(1.0)  # type: ignore[attr-defined]
+
+
+def test_an_unknown_bidding_rule_is_refused() -> None:
+    with pytest.raises(ValueError, match="bidding rule"):
+        bidder("cheapest")

@@ -1,13 +1,18 @@
-"""The robustness shapes: discrete domains that change one of the bench's ranges, and the
-bench's ``--robustness`` table over them."""
+"""The robustness reports: discrete domains that change one of the bench's ranges, classic
+agents that bid by other rules, and the bench's ``--robustness`` tables over them."""
 
 from decimal import Decimal
 
 import pytest
 
 from negotiations.engine import classic_tournament, tournament
-from negotiations.engine.classic import CLASSIC_AGENTS
-from negotiations.engine.classic_tournament import CLASSIC_ROWS, robustness_reports
+from negotiations.engine.classic import BIDDING_RULES, CLASSIC_AGENTS
+from negotiations.engine.classic_tournament import (
+    CLASSIC_ROWS,
+    DomainReport,
+    bidding_reports,
+    robustness_reports,
+)
 from negotiations.engine.domains import (
     DISCRETE,
     LEAD_TIME_CHOICES,
@@ -108,20 +113,53 @@ def test_the_bench_prints_the_robustness_table_when_asked(
     main(["--scenarios", "2", "--classic", "1"])
     assert "Robustness" not in capsys.readouterr().out
     asked = []
-    monkeypatch.setattr(
-        tournament, "robustness_reports", lambda n, seed: asked.append((n, seed)) or []
-    )
+    for name in ("robustness_reports", "bidding_reports"):
+        monkeypatch.setattr(
+            tournament, name, lambda n, seed, name=name: asked.append((name, n, seed)) or []
+        )
     main(["--scenarios", "2", "--classic", "1", "--robustness"])
-    assert asked == [(classic_tournament.ROBUSTNESS_SETTINGS, classic_tournament.ROBUSTNESS_SEED)]
+    settings, seed = classic_tournament.ROBUSTNESS_SETTINGS, classic_tournament.ROBUSTNESS_SEED
+    assert asked == [("robustness_reports", settings, seed), ("bidding_reports", settings, seed)]
     with pytest.raises(SystemExit):
         main(["--scenarios", "2", "--robustness", "0"])
     monkeypatch.undo()
     capsys.readouterr()
     main(["--scenarios", "2", "--classic", "1", "--robustness", "1"])
     out = capsys.readouterr().out
-    table = out[out.index("Robustness:") :].splitlines()
-    rows = [line for line in table if line.startswith("| ") and "discrete shape" not in line]
-    assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == [
+    shapes, rules = (
+        [line for line in table.splitlines() if line.startswith("| ")][1:]  # after the header
+        for table in out.split("Robustness:")[1:]
+    )
+    assert [row.split(" | ")[0].removeprefix("| ") for row in shapes] == [
         shape.name for shape in ROBUSTNESS_SHAPES
     ]
-    assert all(row.endswith("| 0 |") for row in rows)
+    assert [row.split(" | ")[0].removeprefix("| ") for row in rules] == [
+        f"{rule}, {domain}" for rule in BIDDING_RULES for domain in ("discrete", "ours")
+    ]
+    assert all(row.endswith("| 0 |") for row in shapes + rules)
+
+
+def test_the_bidding_report_plays_every_rule_on_both_domains(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each rule, the bench's first, on the discrete domain and ours, with the default profile
+    and the classic buyers; the classic agents of both seats bid by it."""
+    played = []
+    run_classic = classic_tournament.run_classic
+
+    def recording(domain: str, settings: object, buyers: tuple, bidding: str) -> DomainReport:
+        played.append((domain, buyers, bidding))
+        return run_classic(domain, settings, buyers, bidding)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classic_tournament, "run_classic", recording)
+    reports = bidding_reports(settings=1, seed=4)
+    buyers = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
+    assert played == [
+        (domain, buyers, rule) for rule in BIDDING_RULES for domain in ("discrete", "ours")
+    ]
+    assert [label for label, _ in reports] == [
+        f"{rule}, {domain}" for rule in BIDDING_RULES for domain in ("discrete", "ours")
+    ]
+    for label, report in reports:
+        assert len(report.rows[DEFAULT_BRAND_PROFILE].results) == 2 * len(CLASSIC_AGENTS), label
+        assert all(row.under_reservation == 0 for row in report.rows.values()), label
