@@ -27,6 +27,7 @@ offer to it (and at least its reservation). Published implementations differ in 
 target into a bid, so the bidding rule is a choice (``BIDDING_RULES``): the smallest at or
 above the target (the default), the nearest to it either side (as GENIUS's "bid near
 utility"), or a seeded random one within ``BID_WINDOW`` above it (as many ANAC agents do).
+MiCRO walks its own ranking and bids alike under every rule.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ class ClassicAgent:
         if self.bidding == "nearest" and i > 0 and target - values[i - 1] < values[i] - target:
             return self._outcomes[i - 1]
         if self.bidding == "window":
-            end = bisect.bisect_right(values, target + BID_WINDOW)
+            end = bisect.bisect_right(values, target + BID_WINDOW + 1e-12)
             rng = random.Random(f"{self.seed}:{target!r}")
             return self._outcomes[rng.randrange(i, max(end, i + 1))]
         return self._outcomes[i]
@@ -175,11 +176,12 @@ class ClassicAgent:
         return [b - a for a, b in itertools.pairwise(values)]
 
     def last_target(self, history: History) -> float:
-        """What our latest offer is worth to us (our best before we have offered)."""
-        if not history.own:
-            return self.best
-        u = self.utility(history.own[-1])
-        return self.best if u is None else u
+        """What the lowest of our offers is worth to us (our best before we have offered): where
+        we stand. With ``least_above`` and ``nearest`` that is our latest offer, since these
+        agents' bids never rise; a ``window`` bid may land above the target, and reading it as
+        where we stand would let the agent creep back up while the opponent holds."""
+        values = [u for o in history.own if (u := self.utility(o)) is not None]
+        return min(values, default=self.best)
 
 
 class TimeDependent(ClassicAgent):
@@ -282,4 +284,4 @@ CLASSIC_AGENTS: dict[str, type[ClassicAgent]] = {
         Hybrid,
     )
 }
-"""Classic agents by name: ``CLASSIC_AGENTS[name](side, ranking, seed)``."""
+"""Classic agents by name: ``CLASSIC_AGENTS[name](side, ranking, seed, bidding)``."""

@@ -48,6 +48,15 @@ ROBUSTNESS_SETTINGS = 60
 ROBUSTNESS_SEED = 99
 BRAND_ROWS = tuple(p for p in BRAND_PROFILES if p != "naive_split")
 CLASSIC_ROWS = tuple(f"classic {name}" for name in CLASSIC_AGENTS)
+ALL_BUYERS = (*BRAND_ROWS, *CLASSIC_ROWS)
+DEFAULT_AND_CLASSIC = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
+"""The buyers of the robustness reports."""
+ROBUSTNESS_COLUMNS = (
+    "| default buyer U | margin over the best classic buyer "
+    "| agreement (lowest seller) | Pareto dist | deals under reservation (any buyer) |\n"
+    "|---|---|---|---|---|---|"
+)
+"""The robustness tables' columns after the first, and the header's underline."""
 
 Instance = tuple[int, str, bool]
 """(setting seed, seller, brand opens)"""
@@ -131,7 +140,7 @@ class DomainReport:
 def run_classic(
     domain: str,
     settings: Iterable[Setting],
-    buyers: tuple[str, ...] = (*BRAND_ROWS, *CLASSIC_ROWS),
+    buyers: tuple[str, ...] = ALL_BUYERS,
     bidding: str = BIDDING_RULES[0],
 ) -> DomainReport:
     """Every buyer in ``buyers`` (brand profiles and ``CLASSIC_ROWS``, which every report
@@ -225,10 +234,11 @@ def format_classic(report: DomainReport) -> str:
 def classic_reports(
     settings: int,
     seed: int = 7,
-    buyers: tuple[str, ...] = (*BRAND_ROWS, *CLASSIC_ROWS),
+    buyers: tuple[str, ...] = ALL_BUYERS,
     bidding: str = BIDDING_RULES[0],
 ) -> dict[str, DomainReport]:
-    """The tournament on ``settings`` discrete settings and on the scenarios with a zone of
+    """The tournament (``buyers`` against the classic sellers, the classic agents bidding by
+    ``bidding``) on ``settings`` discrete settings and on the scenarios with a zone of
     agreement among ``2 * settings`` of ours (about ``settings``)."""
     ours = [
         (s.brand, s.supplier, s.max_rounds, s.seed)
@@ -239,13 +249,6 @@ def classic_reports(
         "discrete": run_classic("discrete", discrete_settings(settings, seed + 4), buyers, bidding),
         "ours": run_classic("ours", our_settings(ours, seed + 6), buyers, bidding),
     }
-
-
-DEFAULT_AND_CLASSIC = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
-ROBUSTNESS_HEADER = (
-    "| default buyer U | margin over the best classic buyer "
-    "| agreement (lowest seller) | Pareto dist | deals under reservation (any buyer) |"
-)
 
 
 def robustness_reports(
@@ -283,8 +286,7 @@ def format_robustness(reports: list[tuple[DiscreteShape, DomainReport]], seed: i
         f"Robustness: the default profile ({DEFAULT_BRAND_PROFILE}) on discrete domains shaped "
         f"unlike the bench's, one feature changed at a time ({count} settings each, seed {seed}).",
         "",
-        "| discrete shape " + ROBUSTNESS_HEADER,
-        "|---|---|---|---|---|---|",
+        "| discrete shape " + ROBUSTNESS_COLUMNS,
     ]
     lines += [_default_row(shape.name, report) for shape, report in reports]
     return "\n".join(lines)
@@ -293,15 +295,15 @@ def format_robustness(reports: list[tuple[DiscreteShape, DomainReport]], seed: i
 def format_bidding(reports: list[tuple[str, DomainReport]], seed: int) -> str:
     """One row per bidding rule and domain (:func:`_default_row`). ``seed`` is the one
     ``reports`` were drawn with."""
-    sizes = " / ".join(f"{report.settings} {report.domain}" for _, report in reports[:2])
+    domains = {report.domain: report.settings for _, report in reports}
+    sizes = " / ".join(f"{count} {domain}" for domain, count in domains.items())
     lines = [
         f"Robustness: the default profile ({DEFAULT_BRAND_PROFILE}) with the classic agents "
         "turning targets into bids by each rule: the smallest utility at or above the target "
         f"(least_above, the bench's), the nearest to it (nearest), or a random one up to "
         f"{BID_WINDOW} above it (window); {sizes} settings, seed {seed}.",
         "",
-        "| bidding rule, domain " + ROBUSTNESS_HEADER,
-        "|---|---|---|---|---|---|",
+        "| bidding rule, domain " + ROBUSTNESS_COLUMNS,
     ]
     lines += [_default_row(label, report) for label, report in reports]
     return "\n".join(lines)

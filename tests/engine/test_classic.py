@@ -15,7 +15,7 @@ from negotiations.engine import (
     Turn,
     play,
 )
-from negotiations.engine.classic import BID_WINDOW, MiCRO
+from negotiations.engine.classic import BID_WINDOW, ClassicAgent, MiCRO
 from negotiations.engine.domains import discrete_settings
 
 PRICES = [Decimal(p) for p in range(10, 21)]
@@ -169,8 +169,13 @@ FINE = tuple(Terms(Decimal(10) + Decimal(k) / 10, 100, 10, 30, 12) for k in rang
 """The one-issue domain on a grid of 0.01 of the seller's utility."""
 
 
-def bidder(rule: str, outcomes: tuple[Terms, ...] = OUTCOMES, seed: int = 1) -> object:
-    ranking = Ranking.build(seller_utility, outcomes, RESERVATION)
+def bidder(
+    rule: str,
+    outcomes: tuple[Terms, ...] = OUTCOMES,
+    seed: int = 1,
+    reservation: float = RESERVATION,
+) -> ClassicAgent:
+    ranking = Ranking.build(seller_utility, outcomes, reservation)
     return CLASSIC_AGENTS["linear"](Side.SUPPLIER, ranking, seed, rule)
 
 
@@ -181,26 +186,57 @@ def bidder(rule: str, outcomes: tuple[Terms, ...] = OUTCOMES, seed: int = 1) -> 
         ("least_above", 0.58, 0.6),
         ("nearest", 0.52, 0.5),  # the next one down is nearer
         ("nearest", 0.58, 0.6),
-        ("nearest", 0.1, RESERVATION),  # nothing under the reservation
         ("nearest", 1.2, 1.0),
+        ("window", 0.52, 0.6),  # nothing within the window: the next one up
     ],
 )
 def test_a_classic_agent_bids_by_its_rule(rule: str, target: float, bid: float) -> None:
-    assert seller_utility(bidder(rule).bid(target)) == pytest.approx(bid)  # type: ignore[attr-defined]
+    assert seller_utility(bidder(rule).bid(target)) == pytest.approx(bid)
+
+
+def test_the_nearest_bid_is_never_under_the_reservation() -> None:
+    """With a reservation of 0.35, a target of 0.32 is nearer 0.3 than 0.4, but 0.3 is under
+    the reservation."""
+    assert seller_utility(bidder("nearest", reservation=0.35).bid(0.32)) == pytest.approx(0.4)
 
 
 def test_the_window_rule_bids_at_random_within_the_window_above_the_target() -> None:
     bids = {
-        seed: [seller_utility(bidder("window", FINE, seed).bid(0.52)) for _ in range(2)]  # type: ignore[attr-defined]
+        seed: [seller_utility(bidder("window", FINE, seed).bid(0.52)) for _ in range(2)]
         for seed in range(20)
     }
     assert all(a == b for a, b in bids.values())  # seeded: the same bid for the same target
     values = {a for a, _ in bids.values()}
     assert len(values) > 1
     assert all(0.52 - 1e-9 <= v <= 0.52 + BID_WINDOW + 1e-9 for v in values)
-    assert seller_utility(bidder("window", FINE).bid(0.995)) == pytest.approx(1.0)  # type: ignore[attr-defined]
+    assert seller_utility(bidder("window", FINE).bid(0.995)) == pytest.approx(1.0)
 
 
 def test_an_unknown_bidding_rule_is_refused() -> None:
     with pytest.raises(ValueError, match="bidding rule"):
         bidder("cheapest")
+
+
+class Holding:
+    """A buyer that concedes once, from 11.00 to 15.00, then repeats that offer."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        price = Decimal("11.00") if state.round == 1 else Decimal("15.00")
+        return Move(Action.COUNTER, Terms(price, 100, 10, 30, 12))
+
+
+@pytest.mark.parametrize("name", ["naive_tft", "relative_tft", "hybrid"])
+def test_a_reciprocating_agent_bidding_in_a_window_never_creeps_back_up(name: str) -> None:
+    """A window bid may land above the target, but the agent stands where its lowest offer is:
+    against a buyer that holds after one concession, no offer goes more than the window above
+    its lowest one before it (reading its latest bid as where it stands, it crept up)."""
+    ranking = Ranking.build(seller_utility, FINE, RESERVATION)
+    agent = CLASSIC_AGENTS[name](Side.SUPPLIER, ranking, 3, "window")
+    played = play(Holding(), agent, 12)
+    values = [
+        seller_utility(t.move.terms)
+        for t in played.turns
+        if t.side is Side.SUPPLIER and t.move.terms is not None
+    ]
+    assert len(values) >= 3
+    assert all(v <= min(values[:i]) + BID_WINDOW + 1e-9 for i, v in enumerate(values[1:], 1))

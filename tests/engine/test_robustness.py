@@ -1,12 +1,13 @@
 """The robustness reports: discrete domains that change one of the bench's ranges, classic
 agents that bid by other rules, and the bench's ``--robustness`` tables over them."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pytest
 
 from negotiations.engine import classic_tournament, tournament
-from negotiations.engine.classic import BIDDING_RULES, CLASSIC_AGENTS
+from negotiations.engine.classic import BIDDING_RULES, CLASSIC_AGENTS, ClassicAgent
 from negotiations.engine.classic_tournament import (
     CLASSIC_ROWS,
     DomainReport,
@@ -18,9 +19,12 @@ from negotiations.engine.domains import (
     LEAD_TIME_CHOICES,
     ROBUSTNESS_SHAPES,
     DiscreteShape,
+    Setting,
     discrete_settings,
 )
+from negotiations.engine.moves import Side
 from negotiations.engine.profiles import DEFAULT_BRAND_PROFILE
+from negotiations.engine.terms import Terms
 
 
 def within(value: float, bounds: tuple[float, float]) -> bool:
@@ -144,22 +148,28 @@ def test_the_bidding_report_plays_every_rule_on_both_domains(
 ) -> None:
     """Each rule, the bench's first, on the discrete domain and ours, with the default profile
     and the classic buyers; the classic agents of both seats bid by it."""
-    played = []
-    run_classic = classic_tournament.run_classic
+    played: list[tuple[str, tuple[str, ...], str]] = []
+    bids: set[tuple[str, Side, str]] = set()
+    run_classic, bid = classic_tournament.run_classic, ClassicAgent.bid
 
-    def recording(domain: str, settings: object, buyers: tuple, bidding: str) -> DomainReport:
+    def recording(
+        domain: str, settings: Iterable[Setting], buyers: tuple[str, ...], bidding: str
+    ) -> DomainReport:
         played.append((domain, buyers, bidding))
-        return run_classic(domain, settings, buyers, bidding)  # type: ignore[arg-type]
+        return run_classic(domain, settings, buyers, bidding)
+
+    def bidding(agent: ClassicAgent, target: float) -> Terms:
+        bids.add((played[-1][2], agent.side, agent.bidding))
+        return bid(agent, target)
 
     monkeypatch.setattr(classic_tournament, "run_classic", recording)
+    monkeypatch.setattr(ClassicAgent, "bid", bidding)
     reports = bidding_reports(settings=1, seed=4)
     buyers = (DEFAULT_BRAND_PROFILE, *CLASSIC_ROWS)
-    assert played == [
-        (domain, buyers, rule) for rule in BIDDING_RULES for domain in ("discrete", "ours")
-    ]
-    assert [label for label, _ in reports] == [
-        f"{rule}, {domain}" for rule in BIDDING_RULES for domain in ("discrete", "ours")
-    ]
+    labels = [(rule, domain) for rule in BIDDING_RULES for domain in ("discrete", "ours")]
+    assert played == [(domain, buyers, rule) for rule, domain in labels]
+    assert bids == {(rule, side, rule) for rule in BIDDING_RULES for side in Side}
+    assert [label for label, _ in reports] == [f"{rule}, {domain}" for rule, domain in labels]
     for label, report in reports:
         assert len(report.rows[DEFAULT_BRAND_PROFILE].results) == 2 * len(CLASSIC_AGENTS), label
         assert all(row.under_reservation == 0 for row in report.rows.values()), label

@@ -91,6 +91,7 @@ class BrandNegotiator(Negotiator):
             floor,
             lead=(first.lead_time_days, 0),
             pay=(_pay_ideal(model), PAYMENT_TERMS_DAYS[-1]),
+            # Weighs nothing under the prior; kept for a prior that gives warranty a weight.
             warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
         )
 
