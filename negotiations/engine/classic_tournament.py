@@ -231,23 +231,25 @@ def format_classic(report: DomainReport) -> str:
     return "\n".join(lines)
 
 
-def classic_reports(
-    settings: int,
-    seed: int = 7,
-    buyers: tuple[str, ...] = ALL_BUYERS,
-    bidding: str = BIDDING_RULES[0],
-) -> dict[str, DomainReport]:
-    """The tournament (``buyers`` against the classic sellers, the classic agents bidding by
-    ``bidding``) on ``settings`` discrete settings and on the scenarios with a zone of
-    agreement among ``2 * settings`` of ours (about ``settings``)."""
+def domain_settings(settings: int, seed: int = 7) -> dict[str, list[Setting]]:
+    """``settings`` discrete settings, and ours from the scenarios with a zone of agreement
+    among ``2 * settings`` (about ``settings``)."""
     ours = [
         (s.brand, s.supplier, s.max_rounds, s.seed)
         for s in generate_scenarios(2 * settings, seed)
         if zopa_exists(s.brand, s.supplier)
     ]
     return {
-        "discrete": run_classic("discrete", discrete_settings(settings, seed + 4), buyers, bidding),
-        "ours": run_classic("ours", our_settings(ours, seed + 6), buyers, bidding),
+        "discrete": discrete_settings(settings, seed + 4),
+        "ours": our_settings(ours, seed + 6),
+    }
+
+
+def classic_reports(settings: int, seed: int = 7) -> dict[str, DomainReport]:
+    """The tournament on both domains' settings (:func:`domain_settings`)."""
+    return {
+        domain: run_classic(domain, drawn)
+        for domain, drawn in domain_settings(settings, seed).items()
     }
 
 
@@ -268,13 +270,15 @@ def robustness_reports(
 def bidding_reports(
     settings: int = ROBUSTNESS_SETTINGS, seed: int = ROBUSTNESS_SEED
 ) -> list[tuple[str, DomainReport]]:
-    """The default profile and the classic buyers on both domains (``classic_reports``) with
-    the classic agents bidding by each rule of ``classic.BIDDING_RULES`` (the bench's own first,
-    on these settings), labelled "rule, domain"."""
+    """The default profile and the classic buyers on both domains' settings
+    (:func:`domain_settings`, drawn once) with the classic agents bidding by each rule of
+    ``classic.BIDDING_RULES`` (the bench's own first, on these settings), labelled "rule,
+    domain"."""
+    drawn = domain_settings(settings, seed)
     return [
-        (f"{rule}, {domain}", report)
+        (f"{rule}, {domain}", run_classic(domain, each, DEFAULT_AND_CLASSIC, rule))
         for rule in BIDDING_RULES
-        for domain, report in classic_reports(settings, seed, DEFAULT_AND_CLASSIC, rule).items()
+        for domain, each in drawn.items()
     ]
 
 

@@ -19,7 +19,8 @@ from negotiations.engine.strategies import LARGE_ORDER_UNITS
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer, brand_scorer
 
-SUPPLIER_WEIGHTS_PRIOR = (*TEMPERAMENTS["balanced"].weight_values[:3], 0.0)
+_BALANCED = TEMPERAMENTS["balanced"].weight_values
+SUPPLIER_WEIGHTS_PRIOR = (_BALANCED[0], _BALANCED[1], _BALANCED[2], 0.0)
 """What the brand assumes of a supplier's issue weights before it has seen them: our balanced
 temperament's for price, lead time and payment terms, and nothing for warranty. No offer shows
 what warranty is worth to a supplier (each offers its standard one, whether or not it cares), and
@@ -91,7 +92,7 @@ class BrandNegotiator(Negotiator):
             floor,
             lead=(first.lead_time_days, 0),
             pay=(_pay_ideal(model), PAYMENT_TERMS_DAYS[-1]),
-            # Weighs nothing under the prior; kept for a prior that gives warranty a weight.
+            # The scorer needs a range; under the prior warranty weighs nothing.
             warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
         )
 
