@@ -33,8 +33,8 @@ from negotiations.models import (
 )
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import SupplierFactory
+from tests.figures import shows_figure
 from tests.mailbox import body_of
-from tests.portal.conftest import shows_figure
 from vendors.models import Temperament
 
 pytestmark = [

@@ -1,7 +1,6 @@
 """An invited supplier's negotiation with its link, the brand's opening played, and entries the
 supplier must never see (each carries a canary, so a leak shows in any page or frame)."""
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +22,7 @@ from negotiations.models import (
 from negotiations.services.invitations import invitation_issue
 from negotiations.services.transcript import append_message, lock_negotiation
 from tests.factories import QuoteFactory, SupplierFactory
+from tests.figures import shows_figure
 from tests.orchestration.conftest import wait_for
 from tests.orchestration.invited import start_invited
 from tests.webserver import running_web_server
@@ -149,12 +149,6 @@ def invited(db, organisation) -> Invited:
 def supplier_client() -> Client:
     """A browser with no Procur login."""
     return Client()
-
-
-def shows_figure(text: str, figure: Decimal | str) -> bool:
-    """Whether ``text`` has ``figure`` as a number of its own, not inside a longer one (a
-    time's "13:49:21.871623" holds "1.87")."""
-    return re.search(rf"(?<![\d.]){re.escape(str(figure))}(?!\d)", text) is not None
 
 
 def assert_nothing_internal(html: str) -> None:
