@@ -45,7 +45,8 @@ BRAND_PROFILES: dict[str, Profile] = _registry(
     Profile(
         "adaptive",
         "Holds firm, concedes a little every round on the terms the supplier values most, "
-        "never takes a concession back, and makes a closing offer before the deadline.",
+        "keeps a steadier pace with a supplier that only mirrors its concessions, never takes "
+        "a concession back, and makes a closing offer before the deadline.",
         "adaptive",
         # No hold_projection: it concedes little before its end game (e = 0.15), and the hold
         # gained it 0.003 against our temperaments but cost 0.001 against classic sellers.

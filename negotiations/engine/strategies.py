@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from negotiations.engine.moves import Side
+from negotiations.engine.reciprocity import RECIPROCAL_EXPONENT, TEST_STEP
 
 BOULWARE_EXPONENT = 0.3
 CONCEDER_EXPONENT = 2.0
@@ -70,6 +71,10 @@ class Context(NamedTuple):
     waiting_left: int | None = None
     """When the opponent holds one offer (it waits for concessions it can see) and nothing
     acceptable is on the table: how many more of our offers it can answer after this one."""
+    reciprocity_test: bool = False
+    """This offer tests whether the opponent reciprocates (``reciprocity.py``)."""
+    reciprocates: bool = False
+    """The opponent answered our test concession and then held: it mirrors concessions."""
 
 
 class Plan(NamedTuple):
@@ -159,14 +164,27 @@ def _tit_for_tat(ctx: Context, plan: Plan) -> Plan:
 
 
 def _adaptive(ctx: Context, plan: Plan) -> Plan:
-    """Time-based at ``ADAPTIVE_EXPONENT``; on the last offer the opponent can answer, with
-    nothing acceptable on the table, as far as the reservation (the floors still apply: a
-    better deal elsewhere, their own offer brought inside our limits unless that is our own
-    previous offer)."""
+    """Time-based at ``ADAPTIVE_EXPONENT``, or at ``RECIPROCAL_EXPONENT`` if that concedes more
+    and the opponent reciprocates, with one test step to find out (``reciprocity.py``); on the
+    last offer the opponent can answer, with nothing acceptable on the table, as far as the
+    reservation (the floors still apply: a better deal elsewhere, their own offer brought
+    inside our limits unless that is our own previous offer)."""
     if ctx.closing:
         note = "Our last offer they can answer: as far as we can go, to close."
         return plan.then(note, target=ctx.reservation)
     target = max(ctx.reservation, _aspiration(ctx, ADAPTIVE_EXPONENT))
+    if ctx.reciprocity_test and ctx.last_own is not None and ctx.last_own - TEST_STEP < target:
+        target = max(ctx.reservation, ctx.last_own - TEST_STEP)
+        plan = plan.then(
+            "They repeat their offer: a step they can see, to learn if they answer it."
+        )
+    if ctx.reciprocates:
+        steady = max(ctx.reservation, _aspiration(ctx, RECIPROCAL_EXPONENT))
+        if steady < target:
+            target = steady
+            plan = plan.then(
+                "They answered our step and only that: we keep moving, for them to mirror."
+            )
     left = ctx.waiting_left
     if left is not None and 0 < left < ENDGAME_OFFERS:
         start = target if ctx.last_own is None else min(target, ctx.last_own)

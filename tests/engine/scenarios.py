@@ -2,7 +2,15 @@
 
 from decimal import Decimal
 
-from negotiations.engine import BrandPreferences, SupplierPreferences, Terms, Weights
+from negotiations.engine import (
+    Action,
+    BrandPreferences,
+    Move,
+    NegotiationState,
+    SupplierPreferences,
+    Terms,
+    Weights,
+)
 
 BRAND = BrandPreferences(
     quantity=500,
@@ -23,3 +31,14 @@ SUPPLIER = SupplierPreferences(
 
 def offer(price: str, quantity: int = 500, lead: int = 20, pay: int = 30) -> Terms:
     return Terms(Decimal(price), quantity, lead, pay, 12)
+
+
+HELD = Terms(Decimal("14.00"), BRAND.quantity, 45, 0, 12)
+"""Beyond the brand's price and lead-time limits."""
+
+
+class Holder:
+    """A supplier that answers every offer with the same counter-offer."""
+
+    def respond(self, state: NegotiationState) -> Move:
+        return Move(Action.COUNTER, HELD)

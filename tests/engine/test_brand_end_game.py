@@ -28,17 +28,7 @@ from negotiations.engine.domains import (
     generate_scenarios,
     our_settings,
 )
-from tests.engine.scenarios import BRAND
-
-HELD = Terms(Decimal("14.00"), BRAND.quantity, 45, 0, 12)
-"""Beyond the brand's price and lead-time limits."""
-
-
-class Holder:
-    """A supplier that answers every offer with the same counter-offer."""
-
-    def respond(self, state: NegotiationState) -> Move:
-        return Move(Action.COUNTER, HELD)
+from tests.engine.scenarios import BRAND, Holder
 
 
 def brand_turns(brand_first: bool, rounds: int = 10):
@@ -330,7 +320,7 @@ def test_on_its_last_move_the_brand_probes_a_seller_that_moves_every_round() -> 
 @pytest.mark.parametrize(
     ("setting", "seller", "brand_first"),
     [
-        (discrete_settings(20)[9], "naive_tft", True),
+        (discrete_settings(20)[16], "naive_tft", True),
         (_our_setting(15), "boulware", False),
     ],
     ids=["a seller that repeats itself", "the very last move"],

@@ -32,6 +32,7 @@ from negotiations.engine.moves import (
 )
 from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.profiles import Profile
+from negotiations.engine.reciprocity import NO_TEST, reciprocity
 from negotiations.engine.strategies import MIN_STEP, STRATEGIES, Context, Plan
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer
@@ -502,6 +503,11 @@ class Negotiator:
                 last.payment_terms_days,
                 last.warranty_months,
             )
+        test = (
+            reciprocity(state.history, self.side, state.round, state.max_rounds)
+            if self.monotone
+            else NO_TEST
+        )
         return Context(
             side=self.side,
             t=t**self._jitter,
@@ -519,6 +525,8 @@ class Negotiator:
             quantity=quantity,
             closing=left == 0,
             waiting_left=left if model.holding else None,
+            reciprocity_test=test.test_now,
+            reciprocates=test.reciprocates,
         )
 
     def _answerable_after(self, state: NegotiationState) -> int | None:
