@@ -5,9 +5,10 @@ that mirrors our concessions (tit-for-tat) does not: it repeats its opening whil
 steps are too small to answer, and meets our late ones one offer behind, so firmness costs us
 the steps it never answers. The test tells the two apart with one visible concession:
 
-1. An opponent that has repeated its opening (at least ``HELD`` offers) when our first offer at
-   or after ``TEST_AT`` of the negotiation comes gets that offer as a test: a concession of
-   ``TEST_STEP`` of our utility (``strategies._adaptive``).
+1. An opponent that has made its opening offer ``HELD_OFFERS`` times (and no other) when our
+   first offer at or after ``TEST_AT`` of the negotiation comes gets that offer as a test: a
+   concession of at least ``TEST_STEP`` of our utility (``strategies._adaptive``). So no test
+   when we open a negotiation of fewer than 8 rounds: it has made only two offers by then.
 2. It *reciprocates* if it answers the test with a new offer and then repeats that offer
    (``REPEATS`` times) while we go back to our small steps: it moved when we moved, and only
    then. A time-dependent opponent (Boulware, Aspiration) does not answer at that point in the
@@ -29,12 +30,16 @@ from negotiations.engine.terms import Terms
 
 TEST_AT = 0.3
 """The share of the negotiation after which the test offer may come."""
-HELD = 3
+HELD_OFFERS = 3
 """How many times the opponent must have made its opening offer before the test."""
 REPEATS = 1
 """How many times the opponent must repeat its answer to the test to count as reciprocating."""
 TEST_STEP = 0.05
-"""The test offer's concession, in our utility."""
+"""The test offer's least concession, in our utility."""
+TEST = "reciprocity_test"
+RECIPROCAL = "reciprocal_pace"
+"""The strategy ids a move gets for the test offer and for the pace after a reciprocating
+answer."""
 RECIPROCAL_EXPONENT = 0.5
 """The pace (``strategies._aspiration``'s exponent) we keep to with an opponent that
 reciprocates: steadier than the adaptive profile's own, so it has our concessions to mirror
@@ -51,7 +56,9 @@ class Reciprocity(NamedTuple):
 NO_TEST = Reciprocity(False, False)
 
 
-def reciprocity(history: Sequence[Turn], side: Side, round_: int, max_rounds: int) -> Reciprocity:
+def read_reciprocity(
+    history: Sequence[Turn], side: Side, round_: int, max_rounds: int
+) -> Reciprocity:
     """The test's state for ``side``'s move in ``round_`` after ``history``."""
     first_round = math.ceil(TEST_AT * (max_rounds - 1) - 1e-9) + 1
     if round_ < first_round:
@@ -71,7 +78,7 @@ def reciprocity(history: Sequence[Turn], side: Side, round_: int, max_rounds: in
             before.append(terms)
         else:
             after.append(terms)
-    held = len(before) >= HELD
+    held = len(before) >= HELD_OFFERS
     if after is None:
         return Reciprocity(held, False)
     answered = held and len(after) > REPEATS and after[0] != before[0]

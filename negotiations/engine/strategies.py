@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from negotiations.engine.moves import Side
-from negotiations.engine.reciprocity import RECIPROCAL_EXPONENT, TEST_STEP
+from negotiations.engine.reciprocity import RECIPROCAL, RECIPROCAL_EXPONENT, TEST, TEST_STEP
 
 BOULWARE_EXPONENT = 0.3
 CONCEDER_EXPONENT = 2.0
@@ -175,16 +175,14 @@ def _adaptive(ctx: Context, plan: Plan) -> Plan:
     target = max(ctx.reservation, _aspiration(ctx, ADAPTIVE_EXPONENT))
     if ctx.reciprocity_test and ctx.last_own is not None and ctx.last_own - TEST_STEP < target:
         target = max(ctx.reservation, ctx.last_own - TEST_STEP)
-        plan = plan.then(
-            "They repeat their offer: a step they can see, to learn if they answer it."
-        )
+        note = "They repeat their offer: a step they can see, to learn if they answer it."
+        plan = plan.then(note, used=(*plan.used, TEST))
     if ctx.reciprocates:
         steady = max(ctx.reservation, _aspiration(ctx, RECIPROCAL_EXPONENT))
         if steady < target:
             target = steady
-            plan = plan.then(
-                "They answered our step and only that: we keep moving, for them to mirror."
-            )
+            note = "They answered our step and only that: we keep moving, for them to mirror."
+            plan = plan.then(note, used=(*plan.used, RECIPROCAL))
     left = ctx.waiting_left
     if left is not None and 0 < left < ENDGAME_OFFERS:
         start = target if ctx.last_own is None else min(target, ctx.last_own)

@@ -320,6 +320,8 @@ def test_on_its_last_move_the_brand_probes_a_seller_that_moves_every_round() -> 
 @pytest.mark.parametrize(
     ("setting", "seller", "brand_first"),
     [
+        # A setting in which the seller still repeats its offer at the deadline (in others the
+        # reciprocity test has it answer, and the deal comes earlier).
         (discrete_settings(20)[16], "naive_tft", True),
         (_our_setting(15), "boulware", False),
     ],

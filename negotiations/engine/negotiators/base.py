@@ -32,7 +32,7 @@ from negotiations.engine.moves import (
 )
 from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.profiles import Profile
-from negotiations.engine.reciprocity import NO_TEST, reciprocity
+from negotiations.engine.reciprocity import NO_TEST, read_reciprocity
 from negotiations.engine.strategies import MIN_STEP, STRATEGIES, Context, Plan
 from negotiations.engine.terms import CENT, PAYMENT_TERMS_DAYS, Terms
 from negotiations.engine.utility import Scorer
@@ -504,7 +504,7 @@ class Negotiator:
                 last.warranty_months,
             )
         test = (
-            reciprocity(state.history, self.side, state.round, state.max_rounds)
+            read_reciprocity(state.history, self.side, state.round, state.max_rounds)
             if self.monotone
             else NO_TEST
         )
