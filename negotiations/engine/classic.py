@@ -38,7 +38,14 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from negotiations.engine.moves import OFFER_ACTIONS, Action, Move, NegotiationState, Side
+from negotiations.engine.moves import (
+    OFFER_ACTIONS,
+    Action,
+    Move,
+    NegotiationState,
+    Side,
+    round_time,
+)
 from negotiations.engine.terms import Terms
 
 BOULWARE_E = 0.2
@@ -55,11 +62,6 @@ first."""
 
 Utility = Callable[[Terms], float | None]
 """An agent's utility of terms; None when the terms break its hard limits."""
-
-
-def time_of(round_: int, max_rounds: int) -> float:
-    """Negotiation time in [0, 1] of a move in ``round_`` (1-based)."""
-    return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,7 @@ class ClassicAgent:
         for turn in state.history:
             if turn.move.action in OFFER_ACTIONS and turn.move.terms is not None:
                 (own if turn.side is self.side else theirs).append(turn.move.terms)
-        return History(tuple(own), tuple(theirs), time_of(state.round, state.max_rounds))
+        return History(tuple(own), tuple(theirs), round_time(state.round, state.max_rounds))
 
     def gains(self, history: History) -> list[float]:
         """What each of the opponent's moves gained us, in our utility, oldest first

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from negotiations.engine.analysis import pareto_distance
+from negotiations.engine.moves import round_time
 from negotiations.engine.opponent import model_opponent
 from negotiations.engine.preferences import BrandPreferences, SupplierPreferences
 from negotiations.engine.terms import Terms
@@ -71,10 +72,6 @@ def _room(agreed: Terms, floor: float, floor_range: tuple[float, float], method:
     )
 
 
-def _time(round_: int, max_rounds: int) -> float:
-    return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
-
-
 def estimated_room(
     offers: Sequence[tuple[int, Terms]], agreed: Terms, brand: BrandPreferences, max_rounds: int
 ) -> Room | None:
@@ -83,7 +80,7 @@ def estimated_room(
     if len(offers) < 2:
         return None
     scorer = brand_scorer(brand)
-    timed = [(_time(round_, max_rounds), terms) for round_, terms in offers]
+    timed = [(round_time(round_, max_rounds), terms) for round_, terms in offers]
     prices = [scorer.price_equivalent(terms, agreed) for _, terms in timed]
     model = model_opponent(timed, lambda terms: scorer.price_equivalent(terms, agreed))
     if model.projected_price is not None:

@@ -144,6 +144,12 @@ class NegotiationState:
             raise ValueError(f"round {self.round} outside 1..{self.max_rounds}")
 
 
+def round_time(round_: int, max_rounds: int) -> float:
+    """Negotiation time in [0, 1] of a move in ``round_`` (1-based): 0 in the first round, 1 in
+    the last."""
+    return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
+
+
 def standing_offer(history: tuple[Turn, ...], side: Side) -> Terms | None:
     """The latest terms ``side`` put on the table (PROPOSE or COUNTER), or None."""
     for turn in reversed(history):

@@ -21,11 +21,10 @@ the table, so it is small and made once.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from negotiations.engine.moves import OFFER_ACTIONS, Side, Turn
+from negotiations.engine.moves import OFFER_ACTIONS, Side, Turn, round_time
 from negotiations.engine.terms import Terms
 
 TEST_AT = 0.3
@@ -60,8 +59,7 @@ def read_reciprocity(
     history: Sequence[Turn], side: Side, round_: int, max_rounds: int
 ) -> Reciprocity:
     """The test's state for ``side``'s move in ``round_`` after ``history``."""
-    first_round = math.ceil(TEST_AT * (max_rounds - 1) - 1e-9) + 1
-    if round_ < first_round:
+    if round_time(round_, max_rounds) < TEST_AT - 1e-9:
         return NO_TEST
     before: list[Terms] = []
     after: list[Terms] | None = None  # None until our test offer
@@ -70,7 +68,7 @@ def read_reciprocity(
         if terms is None or turn.move.action not in OFFER_ACTIONS:
             continue
         if turn.side is side:
-            if after is None and turn.round >= first_round:
+            if after is None and round_time(turn.round, max_rounds) >= TEST_AT - 1e-9:
                 after = []
         elif after is None:
             if before and terms != before[0]:

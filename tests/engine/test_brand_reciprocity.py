@@ -54,7 +54,8 @@ def read(theirs: list[Terms], round_: int, brand_first: bool = True) -> Reciproc
 def test_the_test_comes_at_the_first_round_past_its_time_after_three_held_offers() -> None:
     """With 10 rounds, round 4 is the first at t >= 0.3: the test is due there (and not before)
     only if the seller has repeated its opening three times."""
-    assert read([OPENING] * 2, 3) == NO_TEST
+    early = history([OPENING] * 3, brand_first=False)[:-1]  # three held offers by round 3
+    assert read_reciprocity(early, Side.BRAND, 3, 10) == NO_TEST
     assert read([OPENING] * 3, 4).test_now
     assert not read([OPENING, ANSWER, ANSWER], 4).test_now  # it moved: no test
     assert not read([OPENING] * 2, 4).test_now  # fewer than three offers held

@@ -29,6 +29,7 @@ from negotiations.engine.moves import (
     NegotiationState,
     Side,
     Turn,
+    round_time,
 )
 from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.profiles import Profile
@@ -95,10 +96,6 @@ def _draws(seed: int) -> tuple[float, float]:
     generator costs more than a move, and a negotiation's negotiator is made for every move."""
     rng = random.Random(seed)
     return 0.9 + 0.2 * rng.random(), rng.random()
-
-
-def _time(round_: int, max_rounds: int) -> float:
-    return 1.0 if max_rounds <= 1 else (round_ - 1) / (max_rounds - 1)
 
 
 class Negotiator:
@@ -207,7 +204,7 @@ class Negotiator:
             else:
                 self._last = move
                 if move.action in OFFER_ACTIONS and move.terms is not None:
-                    tracker.add(_time(turn.round, state.max_rounds), move.terms)
+                    tracker.add(round_time(turn.round, state.max_rounds), move.terms)
                     worth = self.scorer.score_terms(move.terms)
                     if worth > self._opponent_best:
                         self._opponent_best = worth
@@ -271,7 +268,7 @@ class Negotiator:
 
     def _time(self, state: NegotiationState) -> float:
         """Negotiation time of this move, in [0, 1]."""
-        return _time(state.round, state.max_rounds)
+        return round_time(state.round, state.max_rounds)
 
     def _bargain(self, state: NegotiationState, view: View, quantity: int) -> Move:
         t = self._time(state)
