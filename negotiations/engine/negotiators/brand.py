@@ -10,9 +10,10 @@ from negotiations.engine.guardrails import (
     enforce_brand_limits,
 )
 from negotiations.engine.guidance import SUPPLIER_ASKS
+from negotiations.engine.issue_weights import WeightFit
 from negotiations.engine.moves import Action, Directive, Move, NegotiationState, Side
 from negotiations.engine.negotiators.base import Negotiator, View, prior_scorer
-from negotiations.engine.opponent import OpponentModel
+from negotiations.engine.opponent import OpponentModel, OpponentTracker
 from negotiations.engine.preferences import BrandPreferences
 from negotiations.engine.profiles import BRAND_PROFILES, TEMPERAMENTS
 from negotiations.engine.strategies import LARGE_ORDER_UNITS
@@ -21,11 +22,12 @@ from negotiations.engine.utility import Scorer, brand_scorer
 
 _BALANCED = TEMPERAMENTS["balanced"].weight_values
 SUPPLIER_WEIGHTS_PRIOR = (_BALANCED[0], _BALANCED[1], _BALANCED[2], 0.0)
-"""What the brand assumes of a supplier's issue weights before it has seen them: our balanced
-temperament's for price, lead time and payment terms, and nothing for warranty. No offer shows
-what warranty is worth to a supplier (each offers its standard one, whether or not it cares), and
-any weight there makes a warranty step look cheap to a brand that weighs warranty little: it gave
-up its warranty early, for nothing where the supplier was indifferent."""
+"""What the brand assumes of a supplier's issue weights before its offers show them
+(``issue_weights`` learns them from there): our balanced temperament's for price, lead time
+and payment terms, and nothing for warranty. No offer shows what warranty is worth to a
+supplier (each offers its standard one, whether or not it cares), and any weight there makes a
+warranty step look cheap to a brand that weighs warranty little: it gave up its warranty early,
+for nothing where the supplier was indifferent."""
 
 
 class BrandNegotiator(Negotiator):
@@ -42,6 +44,8 @@ class BrandNegotiator(Negotiator):
         self.scorer = brand_scorer(prefs)
         self.profile = BRAND_PROFILES[prefs.profile]
         self.price_limit = float(prefs.max_price)
+        self._fit: tuple[OpponentTracker | None, WeightFit] | None = None
+        """The supplier's learned weights, with the history digest (its tracker) they follow."""
 
     @property
     def currency(self) -> str:
@@ -86,15 +90,29 @@ class BrandNegotiator(Negotiator):
         # alike our best price is its worst, and a narrower range would overrate what price is
         # worth to it.
         floor = min(floor, float(self.prefs.target_price))
+        weights, pay = self._weight_fit(model).weights(_pay_ideal(model), floor)
         return prior_scorer(
-            SUPPLIER_WEIGHTS_PRIOR,
+            (*weights, 0.0),
             first_price,
             floor,
             lead=(first.lead_time_days, 0),
-            pay=(_pay_ideal(model), PAYMENT_TERMS_DAYS[-1]),
+            pay=(pay, PAYMENT_TERMS_DAYS[-1]),
             # The scorer needs a range; under the prior warranty weighs nothing.
             warranty=(first.warranty_months, max(24, first.warranty_months + 12)),
         )
+
+    def _weight_fit(self, model: OpponentModel) -> WeightFit:
+        """The fit of the supplier's issue weights and payment ideal to ``model``'s offers
+        (``issue_weights``), folding in only the offers it has not seen while the history
+        digest (``_view``) goes on."""
+        if self._fit is None or self._fit[0] is not self._tracker:
+            prior = SUPPLIER_WEIGHTS_PRIOR[:3]
+            fit = WeightFit(prior, model.offers[0], float(self.prefs.target_price))
+            self._fit = (self._tracker, fit)
+        fit = self._fit[1]
+        for terms in model.offers[fit.count :]:
+            fit.add(terms)
+        return fit
 
     def _special_move(self, state: NegotiationState, view: View) -> Move | None:
         if state.directive is Directive.WALK_AWAY:
