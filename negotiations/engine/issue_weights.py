@@ -2,22 +2,24 @@
 
 A supplier that concedes makes offers worth less and less to itself. Among candidate weights
 (price, lead time, payment terms on a grid of eighths, and the prior) and candidate payment
-ideals (every payment term from its opening on), the fit keeps the pair under which its offers
-went *up* in its own utility the least: the sum, over its consecutive distinct offers, of each
-rise. A supplier that never moved on an issue tells nothing about it, and every pair explains
-it equally: ties go to the payment ideal read from its offers (``pay_hint``), then to the
-weights nearest the prior, so with nothing to go on the fit is the prior.
+ideals (its opening payment term and every standard one after it), the fit keeps the pair under
+which its offers went *up* in its own utility the least: the sum, over its consecutive distinct
+offers for one quantity, of each rise. A supplier that never moved on an issue tells nothing
+about it, and every pair explains it equally: ties (up to rounding) go to the payment ideal read
+from its offers (``pay_hint``), then to the weights nearest the prior, so with nothing to go on
+the fit is the prior.
 
-Utilities are scored as the brand's opponent estimate scores them: price from the supplier's
-opening price down to our target (``reference_floor``), lead time from its opening lead time
-down to none, payment terms from the ideal to net 90. The estimate may score price over a
+Utilities are scored as the brand's opponent estimate scores them, each clamped to its range:
+price from the supplier's opening price down to our target (``reference_floor``; at least a
+fifth of the opening price), lead time from its opening lead time down to none, payment terms
+from the ideal to net 90. The estimate may score price over a
 wider range later (down to the supplier's projected price); :meth:`WeightFit.weights` rescales
 a learned price weight to it, which leaves every rise the fit measured unchanged (the prior is
 the estimate's own on any range).
 
 Measured in the classic tournament (``docs/benchmarks.md``, fourteenth pass): against the
 classic sellers the brand's agreements come nearer the Pareto frontier on the discrete domain
-(0.025 to 0.018 on the bench seed) and its margin over the best classic buyer grows; on our
+(0.025 to 0.019 on the bench seed) and its margin over the best classic buyer grows; on our
 domain, where the estimate's issue ranges are themselves guesses, it changes little.
 
 The fit is kept up to date one offer at a time (each new offer adds one rise per candidate):
@@ -26,10 +28,12 @@ a negotiator asked move after move folds in only the offers it has not seen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import repeat
 from operator import add, mul
 
 from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms
+from negotiations.engine.utility import linear_score
 
 GRID_STEPS = 8
 """Candidate weights are multiples of 1/8, each issue at least 1/8."""
@@ -53,15 +57,6 @@ def _grid(prior: Weights3) -> tuple[Weights3, ...]:
     return (prior, *points)
 
 
-def _pay_utility(days: int, ideal: int) -> float:
-    """The supplier's payment utility with ``ideal`` as its best term (anything sooner is as
-    good) and net 90 its worst."""
-    worst = PAYMENT_TERMS_DAYS[-1]
-    if days <= ideal or ideal >= worst:
-        return 1.0
-    return (worst - days) / (worst - ideal)
-
-
 class WeightFit:
     """The fit over one negotiation's supplier offers (see the module docstring)."""
 
@@ -69,7 +64,7 @@ class WeightFit:
         "_chosen",
         "_grid",
         "_last",
-        "_lead_span",
+        "_lead_best",
         "_losses",
         "_pay_weights",
         "_price_span",
@@ -81,32 +76,48 @@ class WeightFit:
         total = sum(prior)
         self._grid = _grid((prior[0] / total, prior[1] / total, prior[2] / total))
         self._pay_weights = [w[2] for w in self._grid]
-        self._top = float(opening.unit_price)
+        self._top = opening.price
         # A supplier opening at or under our target still gets a price range to score.
         self._price_span = max(self._top - reference_floor, PRICE_SPAN_LEAST * self._top, 1e-9)
-        self._lead_span = max(opening.lead_time_days, 1)
+        self._lead_best = opening.lead_time_days
         opened = opening.payment_terms_days
-        ideals = [d for d in PAYMENT_TERMS_DAYS if d >= opened] or [opened]
+        ideals = sorted({opened, *(d for d in PAYMENT_TERMS_DAYS if d >= opened)})
         self._losses = {ideal: [0.0] * len(self._grid) for ideal in ideals}
         self._last = opening
         self._chosen: tuple[tuple[int, float], tuple[Weights3, int]] | None = None
         self.count = 1
         """Offers folded in so far, repeats included."""
 
+    def follows(self, offers: Sequence[Terms]) -> bool:
+        """Whether ``offers`` go on from the ones folded in (their first ``count`` offers end
+        with the last one folded in)."""
+        return self.count <= len(offers) and offers[self.count - 1] == self._last
+
+    def _step(self, terms: Terms, last: Terms) -> tuple[float, float]:
+        """What the step from ``last`` to ``terms`` changed of the supplier's price and
+        lead-time utilities, unweighted, on the estimate's ranges (price on the fit's)."""
+        top, low, lead = self._top, self._top - self._price_span, self._lead_best
+        price = linear_score(terms.price, top, low) - linear_score(last.price, top, low)
+        days, before = terms.lead_time_days, last.lead_time_days
+        if days == before:
+            return price, 0.0
+        return price, linear_score(days, lead, 0) - linear_score(before, lead, 0)
+
     def add(self, terms: Terms) -> None:
-        """Fold in the supplier's next offer."""
+        """Fold in the supplier's next offer. A step to another quantity is not scored: its
+        unit price is for a different order."""
         self.count += 1
         last, self._last = self._last, terms
-        if terms == last:
+        if terms == last or terms.quantity != last.quantity:
             return
-        span = self._lead_span
-        dp = float(terms.unit_price - last.unit_price) / self._price_span
-        dl = (min(terms.lead_time_days, span) - min(last.lead_time_days, span)) / span
+        dp, dl = self._step(terms, last)
+        days, before = terms.payment_terms_days, last.payment_terms_days
+        worst = PAYMENT_TERMS_DAYS[-1]
         moved: list[float] | None = None
         for ideal, losses in self._losses.items():
-            dq = _pay_utility(terms.payment_terms_days, ideal) - _pay_utility(
-                last.payment_terms_days, ideal
-            )
+            dq = 0.0
+            if days != before:
+                dq = linear_score(days, ideal, worst) - linear_score(before, ideal, worst)
             if dp <= 0.0 and dl <= 0.0 and dq <= 0.0:
                 continue  # a concession on every issue it moved: worth less whatever the weights
             if moved is None:
@@ -127,15 +138,18 @@ class WeightFit:
         return self._chosen[1]
 
     def _choose(self, pay_hint: int, price_floor: float) -> tuple[Weights3, int]:
-        def fit(item: tuple[int, list[float]]) -> tuple[float, bool, int]:
-            ideal, losses = item
-            least = min(losses)
-            return (round(least, 9), ideal != pay_hint, losses.index(least))
-
-        ideal, losses = min(self._losses.items(), key=fit)
-        index = losses.index(min(losses))
+        best: tuple[float, bool, int, int] | None = None
+        for ideal, losses in self._losses.items():
+            least = round(min(losses), 9)
+            # The first candidate as good as the least, rounding aside: the nearest the prior.
+            index = next(i for i, loss in enumerate(losses) if round(loss, 9) <= least)
+            key = (least, ideal != pay_hint, index, ideal)
+            if best is None or key < best:
+                best = key
+        assert best is not None  # there is always the opening's payment term
+        _, _, index, ideal = best
         wp, wl, wq = self._grid[index]
-        if index == 0:  # the prior: nothing learned, and it holds on any price range
+        if index == 0:  # the prior: the estimate's own weights on whatever price range it uses
             return (wp, wl, wq), ideal
         wp *= max(self._top - price_floor, 1e-9) / self._price_span
         total = wp + wl + wq

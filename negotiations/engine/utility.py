@@ -14,7 +14,9 @@ from negotiations.engine.preferences import BrandPreferences, SupplierPreference
 from negotiations.engine.terms import PAYMENT_TERMS_DAYS, Terms
 
 
-def _lin(x: float, best: float, worst: float) -> float:
+def linear_score(x: float, best: float, worst: float) -> float:
+    """``x`` scored 1 at ``best`` and 0 at ``worst``, linearly between, clamped to [0, 1] (1
+    everywhere when the two are one value)."""
     if best == worst:
         return 1.0
     u = (x - worst) / (best - worst)
@@ -32,7 +34,7 @@ class IssueParts(dict[float, float]):
         self.weight, self.best, self.worst = weight, best, worst
 
     def __missing__(self, value: float) -> float:
-        part = self[value] = self.weight * _lin(value, self.best, self.worst)
+        part = self[value] = self.weight * linear_score(value, self.best, self.worst)
         return part
 
 

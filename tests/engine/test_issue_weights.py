@@ -9,7 +9,7 @@ from negotiations.engine.arena import play
 from negotiations.engine.classic import Linear, Ranking
 from negotiations.engine.issue_weights import WeightFit
 from negotiations.engine.negotiators.brand import SUPPLIER_WEIGHTS_PRIOR, _pay_ideal
-from negotiations.engine.opponent import model_opponent
+from negotiations.engine.opponent import OpponentModel, model_opponent
 from tests.engine.scenarios import BRAND
 
 PRIOR = SUPPLIER_WEIGHTS_PRIOR[:3]
@@ -115,16 +115,31 @@ def test_the_brands_estimate_of_the_supplier_is_the_fit() -> None:
     where its reading of the offers alone says net 0) and the learned weights."""
     offers = [_offer("14.00", pay=0), _offer("13.95", pay=60), _offer("13.90", pay=30)]
     brand = BrandNegotiator(BRAND, 3)
-    model = model_opponent(
-        [(k / 10, terms) for k, terms in enumerate(offers)],
-        brand.scorer.price_value,
-        brand.scorer.price_shift,
-    )
+    model = _model(brand, offers)
     assert _pay_ideal(model) == 0
     estimate = brand._estimate_opponent(model)
     weights, ideal = _fit(offers).weights(0, estimate.price_worst)
     assert estimate.pay_best == ideal == 60
     assert (estimate.w_price, estimate.w_lead, estimate.w_pay) == pytest.approx(weights)
+
+
+def _model(brand: BrandNegotiator, offers: list[Terms]) -> OpponentModel:
+    """The brand's opponent model of ``offers``, made one a round."""
+    timed = [(k / 10, terms) for k, terms in enumerate(offers)]
+    return model_opponent(timed, brand.scorer.price_value, brand.scorer.price_shift)
+
+
+def test_the_brand_fits_whichever_offers_it_is_asked_about() -> None:
+    """Asked about one supplier's offers and then another's, outside a negotiation it is
+    playing, the brand's estimate of each is a fresh brand's: it does not go on from the
+    first supplier's fit."""
+    brand = BrandNegotiator(BRAND, 3)
+    first = [_offer("14.00", pay=0), _offer("13.95", pay=60), _offer("13.90", pay=30)]
+    second = _linear_offers((0.2, 0.6, 0.2), 14)
+    for offers in (first, second, first):
+        model = _model(brand, offers)
+        fresh = BrandNegotiator(BRAND, 3)
+        assert brand._estimate_opponent(model) == fresh._estimate_opponent(model)
 
 
 def test_a_brand_asked_move_after_move_learns_as_a_fresh_one_would() -> None:
@@ -146,3 +161,58 @@ def test_a_brand_asked_move_after_move_learns_as_a_fresh_one_would() -> None:
         model = fresh._view(state).opponent
         if model.offers:
             assert reused._estimate_opponent(model) == fresh._estimate_opponent(model)
+
+
+def test_folded_in_one_at_a_time_the_fit_is_the_fit_of_every_offer_so_far() -> None:
+    """Each answer (asked after every offer, the same question each time) is what a fit of
+    all the offers so far gives, repeats included: a repeat is counted but not scored, and a
+    new offer replaces the answer kept for the question."""
+    offers = _linear_offers((0.2, 0.6, 0.2), 14)
+    offers = [offers[0], offers[0], offers[0], *offers[1:]]
+    incremental = WeightFit(PRIOR, offers[0], float(BRAND.target_price))
+    answers = []
+    for k, terms in enumerate(offers[1:], start=2):
+        incremental.add(terms)
+        assert incremental.count == k
+        answers.append(incremental.weights(0, float(BRAND.target_price)))
+        assert answers[-1] == _fit(offers[:k]).weights(0, float(BRAND.target_price))
+    assert len(set(answers)) >= 2  # the offers taught it something along the way
+
+
+@pytest.mark.parametrize(
+    "offers",
+    [
+        # Lead time past its opening one: no better for it than its opening lead time.
+        [_offer("14.00", lead=20), _offer("13.90", lead=30), _offer("13.80", lead=45)],
+        # Payment past net 90: no worse for it than net 90.
+        [_offer("14.00", pay=0), _offer("13.90", pay=120), _offer("13.80", pay=90)],
+        # A higher unit price for a smaller order: not a step back on price.
+        [_offer("14.00"), _offer("13.00"), Terms(Decimal("13.50"), 300, 30, 0, 12)],
+    ],
+)
+def test_steps_outside_the_estimates_ranges_teach_nothing(offers: list[Terms]) -> None:
+    """Scored as the estimate scores them (clamped to its ranges, for one order size), these
+    offers only fall in the supplier's utility, whatever the weights: the fit stays the
+    prior."""
+    assert _fit(offers).weights(0, float(BRAND.target_price)) == (NORMALISED_PRIOR, 0)
+
+
+def test_an_opening_off_the_standard_payment_terms_is_a_candidate_ideal() -> None:
+    """A supplier opening at net 20 that teaches nothing keeps the ideal read from its
+    offers (net 20), not the next standard term."""
+    offers = [_offer("14.00", pay=20), _offer("13.50", pay=20)]
+    assert _fit(offers).weights(20, float(BRAND.target_price)) == (NORMALISED_PRIOR, 20)
+
+
+def test_a_supplier_opening_under_our_target_still_has_a_price_range() -> None:
+    """Its price is scored over at least a fifth of its opening price, not over the nothing
+    between its opening and our target: its steps are measured trades (here it took back
+    lead time it had given for little money, which says lead time weighs little), and
+    rescaled to the estimate's wider range the learned price weight stays one weight among
+    others."""
+    offers = [_offer("9.50", lead=30), _offer("9.40", lead=20), _offer("9.35", lead=28)]
+    weights, _ = _fit(offers).weights(0, 8.0)
+    assert weights != NORMALISED_PRIOR
+    assert weights[1] == min(weights)
+    assert weights[0] < 0.9
+    assert sum(weights) == pytest.approx(1.0)

@@ -104,8 +104,9 @@ class BrandNegotiator(Negotiator):
     def _weight_fit(self, model: OpponentModel) -> WeightFit:
         """The fit of the supplier's issue weights and payment ideal to ``model``'s offers
         (``issue_weights``), folding in only the offers it has not seen while the history
-        digest (``_view``) goes on."""
-        if self._fit is None or self._fit[0] is not self._tracker:
+        digest (``_view``) goes on and ``model`` continues the offers it has seen."""
+        kept = self._fit
+        if kept is None or kept[0] is not self._tracker or not kept[1].follows(model.offers):
             prior = SUPPLIER_WEIGHTS_PRIOR[:3]
             fit = WeightFit(prior, model.offers[0], float(self.prefs.target_price))
             self._fit = (self._tracker, fit)
