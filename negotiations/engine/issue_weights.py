@@ -12,10 +12,10 @@ the fit is the prior.
 Utilities are scored as the brand's opponent estimate scores them, each clamped to its range:
 price from the supplier's opening price down to our target (``reference_floor``; at least a
 fifth of the opening price), lead time from its opening lead time down to none, payment terms
-from the ideal to net 90. The estimate may score price over a
-wider range later (down to the supplier's projected price); :meth:`WeightFit.weights` rescales
-a learned price weight to it, which leaves every rise the fit measured unchanged (the prior is
-the estimate's own on any range).
+from the ideal to net 90. The estimate may score price over a wider range later (down to the
+supplier's projected price); :meth:`WeightFit.weights` rescales a learned price weight to it,
+which leaves every rise the fit measured unchanged (the prior is the estimate's own on any
+range).
 
 Measured in the classic tournament (``docs/benchmarks.md``, fourteenth pass): against the
 classic sellers the brand's agreements come nearer the Pareto frontier on the discrete domain
@@ -28,7 +28,8 @@ a negotiator asked move after move folds in only the offers it has not seen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from itertools import repeat
 from operator import add, mul
 
@@ -43,9 +44,10 @@ Weights3 = tuple[float, float, float]
 """(price, lead time, payment terms), summing to 1."""
 
 
+@lru_cache(maxsize=8)
 def _grid(prior: Weights3) -> tuple[Weights3, ...]:
     """The candidate weights, the prior first and then by distance to it: the fit takes the
-    first of equally good candidates."""
+    first of equally good candidates. Built once per prior, not per negotiation."""
     n = GRID_STEPS
     points = [
         (p / n, lead / n, (n - p - lead) / n)
@@ -127,6 +129,14 @@ class WeightFit:
             self._losses[ideal] = [loss + rise if rise > 0.0 else loss for loss, rise in pairs]
         self._chosen = None
 
+    def _best_per_ideal(self, pay_hint: int) -> Iterator[tuple[float, bool, int, int]]:
+        """For each candidate payment ideal: (its least loss, rounded; whether it is not
+        ``pay_hint``; the first weights with that loss, the nearest the prior; the ideal)."""
+        for ideal, losses in self._losses.items():
+            least = round(min(losses), 9)
+            index = next(i for i, loss in enumerate(losses) if round(loss, 9) <= least)
+            yield least, ideal != pay_hint, index, ideal
+
     def weights(self, pay_hint: int, price_floor: float) -> tuple[Weights3, int]:
         """The fitted (price, lead time, payment) weights and payment ideal: the candidate
         pair whose offers rose least, ties broken as the module docstring says. A learned
@@ -138,16 +148,7 @@ class WeightFit:
         return self._chosen[1]
 
     def _choose(self, pay_hint: int, price_floor: float) -> tuple[Weights3, int]:
-        best: tuple[float, bool, int, int] | None = None
-        for ideal, losses in self._losses.items():
-            least = round(min(losses), 9)
-            # The first candidate as good as the least, rounding aside: the nearest the prior.
-            index = next(i for i, loss in enumerate(losses) if round(loss, 9) <= least)
-            key = (least, ideal != pay_hint, index, ideal)
-            if best is None or key < best:
-                best = key
-        assert best is not None  # there is always the opening's payment term
-        _, _, index, ideal = best
+        _, _, index, ideal = min(self._best_per_ideal(pay_hint))
         wp, wl, wq = self._grid[index]
         if index == 0:  # the prior: the estimate's own weights on whatever price range it uses
             return (wp, wl, wq), ideal
